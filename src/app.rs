@@ -1,0 +1,103 @@
+//! The running Deskbell: store, inbox and the intake listener on one tokio runtime (the CLI's
+//! own, or Tauri's in the desktop). [`Deskbell::start`] launches the tasks and returns a
+//! handle; [`Deskbell::stop`] finishes in-flight requests (each answered only after its
+//! commit) before returning, so stopping never loses an accepted ticket.
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::{CommitSetting, Config};
+use crate::inbox::Inbox;
+use crate::store::{CommitMode, Store};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use crate::inbox::Event;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the store")]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot listen on {addr} (is another Deskbell running?)")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Deskbell {
+    inbox: Inbox,
+    intake_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    intake: JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the store for `config` in `data_dir` (used by `start` and by one-shot CLI commands).
+pub fn open_inbox(
+    config: &Config,
+    data_dir: &Path,
+    clock: SharedClock,
+) -> Result<Inbox, StartError> {
+    let mode = match config.store.commit {
+        CommitSetting::Group => CommitMode::Group,
+        CommitSetting::Naive => CommitMode::Naive,
+    };
+    let store = Store::open_in(data_dir, mode)?;
+    Ok(Inbox::new(store, clock, config.owner_tz()))
+}
+
+impl Deskbell {
+    pub async fn start(config: &Config, data_dir: &Path) -> Result<Self, StartError> {
+        let inbox = open_inbox(config, data_dir, Arc::new(SystemClock))?;
+        let addr = config.listen_addr();
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Listen { addr, source })?;
+        let intake_addr = listener
+            .local_addr()
+            .map_err(|source| StartError::Listen { addr, source })?;
+        let app = crate::intake::router(inbox.clone(), &config.intake)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let (stop, mut stopped) = watch::channel(false);
+        let intake = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        tracing::info!(%intake_addr, "intake listening");
+        Ok(Self {
+            inbox,
+            intake_addr,
+            stop,
+            intake,
+        })
+    }
+
+    pub fn inbox(&self) -> &Inbox {
+        &self.inbox
+    }
+
+    pub fn intake_addr(&self) -> SocketAddr {
+        self.intake_addr
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.inbox.subscribe()
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for the store to be idle.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        match self.intake.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "intake listener ended with an error"),
+            Err(e) => tracing::warn!(error = %e, "intake task failed"),
+        }
+        // An empty write is answered after every write queued before it has committed.
+        let _ = self.inbox.store().write(|_| Ok(())).await;
+    }
+}

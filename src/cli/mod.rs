@@ -1,0 +1,104 @@
+//! Argument parsing and dispatch. Command names are a stable surface (DESIGN.md, "The command
+//! line and config"); add to them freely, rename nothing.
+
+mod output;
+mod serve;
+mod site;
+mod tickets;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use deskbell::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "deskbell", version, about = "Email-native support inbox")]
+pub struct Cli {
+    /// Config file (default: $XDG_CONFIG_HOME/deskbell/config.toml).
+    #[arg(long, global = true, value_name = "FILE", env = "DESKBELL_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (default: $XDG_DATA_HOME/deskbell).
+    #[arg(long, global = true, value_name = "DIR", env = "DESKBELL_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the intake listener (and, as they land, the mail workers) with no window.
+    Serve,
+    /// Websites allowed to post tickets.
+    #[command(subcommand)]
+    Site(site::SiteCommand),
+    /// List, show and change tickets.
+    #[command(subcommand)]
+    Tickets(tickets::TicketsCommand),
+}
+
+pub struct Setup {
+    pub config: Config,
+    pub data_dir: PathBuf,
+}
+
+fn load(cli: &Cli) -> Result<Setup> {
+    let config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    let data_dir = match &cli.data_dir {
+        Some(d) => d.clone(),
+        None => deskbell::config::default_data_dir()
+            .context("cannot find a data directory: set --data-dir or HOME")?,
+    };
+    Ok(Setup { config, data_dir })
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DESKBELL_LOG")
+                .unwrap_or_else(|_| "deskbell=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("deskbell: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("deskbell: error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  because: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let ctx = load(&cli)?;
+    match cli.command {
+        Command::Serve => serve::run(&ctx).await,
+        Command::Site(c) => site::run(&ctx, c).await,
+        Command::Tickets(c) => tickets::run(&ctx, c).await,
+    }
+}
+
+/// The inbox for a one-shot command (no listener).
+pub fn inbox(ctx: &Setup) -> Result<deskbell::Inbox> {
+    deskbell::app::open_inbox(
+        &ctx.config,
+        &ctx.data_dir,
+        std::sync::Arc::new(deskbell::clock::SystemClock),
+    )
+    .with_context(|| format!("cannot open the data directory {}", ctx.data_dir.display()))
+}

@@ -1,0 +1,138 @@
+//! `deskbell tickets list|show|set`.
+
+use super::output::{print_json, table};
+use super::Setup;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use deskbell::domain::{Priority, Status, TicketId};
+use deskbell::store::tickets::Filter;
+
+#[derive(Subcommand)]
+pub enum TicketsCommand {
+    /// Tickets, newest activity first (spam hidden unless --all).
+    List {
+        #[arg(long)]
+        status: Option<Status>,
+        /// Include tickets flagged as spam.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One ticket with its thread.
+    Show {
+        id: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a ticket's status and/or priority.
+    Set {
+        id: TicketId,
+        #[arg(long)]
+        status: Option<Status>,
+        #[arg(long)]
+        priority: Option<Priority>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn local(at: DateTime<Utc>, setup: &Setup) -> String {
+    let tz = setup.config.owner_tz().0;
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
+    let inbox = super::inbox(setup)?;
+    match cmd {
+        TicketsCommand::List {
+            status,
+            all,
+            limit,
+            json,
+        } => {
+            let list = inbox
+                .tickets(Filter {
+                    status,
+                    include_spam: all,
+                    limit,
+                })
+                .await?;
+            if json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                println!("No tickets.");
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.ticket_id.clone(),
+                        format!("{}{}", t.status, if t.spam { " (spam)" } else { "" }),
+                        t.priority.to_string(),
+                        format!("{} <{}>", t.visitor.name, t.visitor.email),
+                        t.issue.clone(),
+                        local(t.updated_at, setup),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                table(
+                    &["TICKET", "STATUS", "PRIORITY", "VISITOR", "ISSUE", "UPDATED"],
+                    &rows,
+                    48
+                )
+            );
+        }
+        TicketsCommand::Show { id, json } => {
+            let view = inbox.ticket(&id).await?;
+            if json {
+                return print_json(&view);
+            }
+            let t = &view.ticket;
+            println!("{}  [{} · {}]", t.ticket_id, t.status, t.priority);
+            println!(
+                "From:    {} <{}>{}",
+                t.visitor.name,
+                t.visitor.email,
+                t.visitor
+                    .phone
+                    .as_deref()
+                    .map(|p| format!(" · {p}"))
+                    .unwrap_or_default()
+            );
+            if let Some(site) = &t.site {
+                println!("Site:    {site}");
+            }
+            if let Some(page) = &t.page_url {
+                println!("Page:    {page}");
+            }
+            println!("Created: {}", local(t.created_at, setup));
+            for m in &view.messages {
+                println!();
+                let who = m.from.as_deref().unwrap_or("");
+                println!("── {} {} · {}", m.direction, who, local(m.at, setup));
+                println!("{}", m.text);
+            }
+        }
+        TicketsCommand::Set {
+            id,
+            status,
+            priority,
+            json,
+        } => {
+            let t = inbox.set_ticket(&id, status, priority).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!("{} is now {} · {}", t.ticket_id, t.status, t.priority);
+        }
+    }
+    Ok(())
+}

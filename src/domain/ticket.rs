@@ -1,0 +1,136 @@
+//! Tickets and the people and sites around them.
+
+use super::TicketId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "unknown {} {other:?}: expected one of {}",
+                        stringify!($name).to_lowercase(),
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// Where a ticket stands: waiting for the owner (`open`), waiting for the visitor
+    /// (`pending`), or done (`closed`). A visitor reply reopens pending and closed tickets.
+    Status { Open => "open", Pending => "pending", Closed => "closed" }
+);
+
+text_enum!(Priority { Low => "low", Normal => "normal", High => "high", Urgent => "urgent" });
+
+text_enum!(
+    /// How a ticket reached Deskbell.
+    Channel { Web => "web", Email => "email" }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visitor {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// A ticket as the intake (or the mail side) proposes it, already validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub site_id: Option<i64>,
+    pub channel: Channel,
+    pub visitor: Visitor,
+    pub session_id: Option<String>,
+    pub issue: String,
+    pub page_url: Option<String>,
+    /// The honeypot was filled: stored, answered as usual, but never notified.
+    pub spam: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ticket {
+    pub ticket_id: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub site: Option<String>,
+    pub visitor: Visitor,
+    pub session_id: Option<String>,
+    pub issue: String,
+    pub page_url: Option<String>,
+    pub spam: bool,
+    pub unread: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Ticket {
+    pub fn id(&self) -> Option<TicketId> {
+        self.ticket_id.parse().ok()
+    }
+}
+
+/// A website registered to post tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub id: i64,
+    pub name: String,
+    /// Public by nature (it sits in the page source with the widget); it tells sites apart and
+    /// turns away posts that do not come from a configured widget. Compared in constant time.
+    pub bot_token: String,
+    pub origins: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+text_enum!(
+    /// Which way an entry of a thread went.
+    Direction { In => "in", Out => "out", Note => "note" }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentInfo {
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+}
+
+/// One entry of a ticket's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub direction: Direction,
+    pub message_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub subject: Option<String>,
+    /// The new content only: quoted history and signature removed.
+    pub text: String,
+    /// The full plain text.
+    pub body: String,
+    pub state: Option<String>,
+    pub at: DateTime<Utc>,
+    pub attachments: Vec<AttachmentInfo>,
+}

@@ -1,0 +1,291 @@
+//! The use cases. Both front ends (the `deskbell` CLI and the desktop shell) and the intake
+//! listener call these and nothing below them. Each change is one store write, its event row
+//! in the same transaction, and a live [`Event`] broadcast after the commit.
+
+use crate::clock::SharedClock;
+use crate::domain::{
+    validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
+};
+use crate::store::{sites, tickets, Store, StoreError};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("cannot reach the store")]
+    Store(#[source] StoreError),
+}
+
+impl From<StoreError> for InboxError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            StoreError::Conflict(what) => Self::Conflict(what),
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl InboxError {
+    /// A stable machine-readable code for HTTP bodies and the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::Invalid(_) => "invalid",
+            Self::Conflict(_) => "conflict",
+            Self::Store(_) => "store_unavailable",
+        }
+    }
+}
+
+pub type Result<T, E = InboxError> = std::result::Result<T, E>;
+
+/// What happened, for whoever listens live (desktop notifications, tray, logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    TicketCreated {
+        ticket_id: String,
+        visitor: String,
+        first_line: String,
+        spam: bool,
+    },
+    TicketUpdated {
+        ticket_id: String,
+        status: Status,
+        priority: Priority,
+    },
+}
+
+/// A ticket with its thread, oldest entry first.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    pub messages: Vec<Message>,
+}
+
+/// The result of a create: `created == false` when an idempotency key matched.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub ticket: Ticket,
+    pub created: bool,
+}
+
+#[derive(Clone)]
+pub struct Inbox {
+    store: Store,
+    clock: SharedClock,
+    tz: OwnerTz,
+    events: broadcast::Sender<Event>,
+}
+
+impl Inbox {
+    pub fn new(store: Store, clock: SharedClock, tz: OwnerTz) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        Self {
+            store,
+            clock,
+            tz,
+            events,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, e: Event) {
+        // No listener is fine: the durable copy is in the events table.
+        let _ = self.events.send(e);
+    }
+
+    /// Stores a validated ticket; answers after the commit.
+    pub async fn create_ticket(
+        &self,
+        new: NewTicket,
+        idempotency_key: Option<String>,
+    ) -> Result<Created> {
+        let now = self.clock.now();
+        let tz = self.tz;
+        let inserted = self
+            .store
+            .write(move |c| {
+                let key = match (new.site_id, idempotency_key.as_deref()) {
+                    (Some(site_id), Some(key)) => Some(tickets::IdempotencyKey { site_id, key }),
+                    _ => None,
+                };
+                tickets::insert(c, tz, &new, key, now)
+            })
+            .await?;
+        if inserted.created {
+            let t = &inserted.ticket;
+            self.emit(Event::TicketCreated {
+                ticket_id: t.ticket_id.clone(),
+                visitor: t.visitor.name.clone(),
+                first_line: first_line(&t.issue),
+                spam: t.spam,
+            });
+        }
+        Ok(Created {
+            ticket: inserted.ticket,
+            created: inserted.created,
+        })
+    }
+
+    pub async fn tickets(&self, filter: tickets::Filter) -> Result<Vec<Ticket>> {
+        Ok(self.store.read(move |c| tickets::list(c, &filter)).await?)
+    }
+
+    pub async fn ticket(&self, id: &TicketId) -> Result<TicketView> {
+        let id = id.clone();
+        Ok(self
+            .store
+            .read(move |c| {
+                let (row, ticket) = tickets::find(c, &id)?;
+                Ok(TicketView {
+                    ticket,
+                    messages: tickets::thread(c, row)?,
+                })
+            })
+            .await?)
+    }
+
+    pub async fn set_ticket(
+        &self,
+        id: &TicketId,
+        status: Option<Status>,
+        priority: Option<Priority>,
+    ) -> Result<Ticket> {
+        if status.is_none() && priority.is_none() {
+            return Err(InboxError::Invalid(
+                "nothing to change: give a status or a priority".into(),
+            ));
+        }
+        let id = id.clone();
+        let now = self.clock.now();
+        let t = self
+            .store
+            .write(move |c| tickets::set(c, &id, status, priority, now))
+            .await?;
+        self.emit(Event::TicketUpdated {
+            ticket_id: t.ticket_id.clone(),
+            status: t.status,
+            priority: t.priority,
+        });
+        Ok(t)
+    }
+
+    /// Registers a website: a fresh random bot token and its allowed origins.
+    pub async fn add_site(&self, name: &str, origins: &[String]) -> Result<Site> {
+        let mut errors = validate::FieldErrors::new();
+        let name = validate::single_line(&mut errors, "name", Some(name), true, 100)
+            .ok_or_else(|| InboxError::Invalid(format!("site name {}", errors["name"])))?;
+        let origins = origins
+            .iter()
+            .map(|o| normalise_origin(o))
+            .collect::<Result<Vec<_>>>()?;
+        let token = new_bot_token();
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .write(move |c| sites::insert(c, &name, &token, &origins, now))
+            .await?)
+    }
+
+    pub async fn sites(&self) -> Result<Vec<Site>> {
+        Ok(self.store.read(sites::list).await?)
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut out: String = line.trim().chars().take(120).collect();
+    if line.trim().chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+/// `https://Shop.Example/` → `https://shop.example`. Origins are scheme://host[:port], no path.
+pub fn normalise_origin(origin: &str) -> Result<String> {
+    let o = origin.trim().trim_end_matches('/');
+    let bad = || {
+        InboxError::Invalid(format!(
+            "origin {origin:?} must look like https://shop.example (scheme and host, no path)"
+        ))
+    };
+    let (scheme, rest) = o.split_once("://").ok_or_else(bad)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !(scheme == "http" || scheme == "https")
+        || rest.is_empty()
+        || rest.contains(['/', '?', '#', ' ', '@'])
+    {
+        return Err(bad());
+    }
+    Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
+
+/// 128 random bits, hex, with a prefix that makes a leaked token recognisable.
+pub fn new_bot_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    format!("dbt_{}", hex::encode(bytes))
+}
+
+/// The `<script>` tag an owner pastes into their site.
+pub fn widget_snippet(public_url: &str, bot_token: &str) -> String {
+    let base = public_url.trim_end_matches('/');
+    format!(
+        "<script src=\"{base}/widget.js\" data-endpoint=\"{base}\" data-bot-token=\"{bot_token}\" async></script>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_normalise_and_refuse_paths() {
+        assert_eq!(
+            normalise_origin("HTTPS://Shop.Example/").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(
+            normalise_origin("http://localhost:8080").unwrap(),
+            "http://localhost:8080"
+        );
+        for bad in [
+            "shop.example",
+            "ftp://x",
+            "https://x/path",
+            "https://",
+            "https://a b",
+        ] {
+            assert!(normalise_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_random_and_prefixed() {
+        let (a, b) = (new_bot_token(), new_bot_token());
+        assert_ne!(a, b);
+        assert!(a.starts_with("dbt_") && a.len() == 36);
+    }
+
+    #[test]
+    fn first_line_skips_blank_lines_and_truncates() {
+        assert_eq!(first_line("\n  \n hello \nworld"), "hello");
+        assert_eq!(first_line(&"x".repeat(200)).chars().count(), 121);
+    }
+}

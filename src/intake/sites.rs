@@ -1,0 +1,90 @@
+//! The intake's view of registered sites: cached in memory, reloaded from the store when a
+//! token or origin is not found (at most once a second, so unknown tokens cannot hammer the
+//! database), which is how a `deskbell site add` in another process takes effect at once.
+
+use crate::domain::Site;
+use crate::inbox::Inbox;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+const RELOAD_EVERY: Duration = Duration::from_secs(1);
+
+pub struct SiteDirectory {
+    sites: RwLock<Arc<Vec<Site>>>,
+    last_reload: Mutex<Option<Instant>>,
+}
+
+impl SiteDirectory {
+    pub fn new() -> Self {
+        Self {
+            sites: RwLock::new(Arc::new(Vec::new())),
+            last_reload: Mutex::new(None),
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Vec<Site>> {
+        self.sites.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reloads if the last reload is older than [`RELOAD_EVERY`]; true if it did.
+    async fn maybe_reload(&self, inbox: &Inbox) -> bool {
+        {
+            let mut last = self.last_reload.lock().unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
+                return false;
+            }
+            *last = Some(Instant::now());
+        }
+        match inbox.sites().await {
+            Ok(sites) => {
+                *self.sites.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sites);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reload sites");
+                false
+            }
+        }
+    }
+
+    /// The site whose token matches. Every registered token is compared, in constant time,
+    /// over SHA-256 digests (equal length whatever was sent).
+    pub async fn by_token(&self, inbox: &Inbox, token: &str) -> Option<Site> {
+        if let Some(s) = find_token(&self.snapshot(), token) {
+            return Some(s);
+        }
+        if self.maybe_reload(inbox).await {
+            return find_token(&self.snapshot(), token);
+        }
+        None
+    }
+
+    /// Whether any site allows `origin` (decides CORS headers before the body is read).
+    pub async fn any_allows(&self, inbox: &Inbox, origin: &str) -> bool {
+        let check = |sites: &[Site]| sites.iter().any(|s| s.origins.iter().any(|o| o == origin));
+        if check(&self.snapshot()) {
+            return true;
+        }
+        self.maybe_reload(inbox).await && check(&self.snapshot())
+    }
+}
+
+impl Default for SiteDirectory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn find_token(sites: &[Site], token: &str) -> Option<Site> {
+    let wanted = Sha256::digest(token.as_bytes());
+    let mut found = None;
+    for s in sites {
+        let have = Sha256::digest(s.bot_token.as_bytes());
+        if bool::from(have.ct_eq(&wanted)) {
+            found = Some(s.clone());
+        }
+    }
+    found
+}
