@@ -335,6 +335,17 @@ def run(d1, d2, d3):
     check("instance two" not in got, "instance one unaffected")
     m.logout()
 
+    print("== logs")
+    for d in (d1, d2):
+        for name in ("dovecot.log", "postfix.log", "dovecot.out", "postfix.out"):
+            with open(os.path.join(d, "log", name), errors="replace") as f:
+                bad = [ln.rstrip() for ln in f
+                       if re.search(r"fatal|panic|error:|warning:", ln, re.I)
+                       # the wrong-password checks cause these, on purpose:
+                       and "authentication failed" not in ln]
+            check(not bad, f"no errors/warnings in {os.path.basename(d)}/log/{name}"
+                  + "".join(f"\n        {ln}" for ln in bad[:10]))
+
     print("== stop both")
     for d, e in ((d1, env), (d2, env2)):
         r, dt = ms("stop", d)

@@ -8,13 +8,16 @@ use std::io::Write;
 pub async fn run(setup: &Setup) -> Result<()> {
     let app = deskbell::Deskbell::start(&setup.config, &setup.data_dir).await?;
     let mut events = app.subscribe();
-    {
-        // One line on stdout that scripts and tests can wait for.
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "Deskbell is listening on http://{}", app.intake_addr())?;
-        writeln!(out, "Data: {}", setup.data_dir.display())?;
-        out.flush()?;
-    }
+    // One line on stdout that scripts and tests can wait for. A closed stdout (the reader
+    // went away) must not stop the server, so write errors are ignored.
+    let banner = format!(
+        "Deskbell is listening on http://{}\nData: {}\n",
+        app.intake_addr(),
+        setup.data_dir.display()
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     let logger = tokio::spawn(async move {
         while let Ok(e) = events.recv().await {
             tracing::info!(event = %serde_json::to_string(&e).unwrap_or_default(), "event");

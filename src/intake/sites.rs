@@ -5,7 +5,7 @@
 use crate::domain::Site;
 use crate::inbox::Inbox;
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
@@ -13,14 +13,14 @@ const RELOAD_EVERY: Duration = Duration::from_secs(1);
 
 pub struct SiteDirectory {
     sites: RwLock<Arc<Vec<Site>>>,
-    last_reload: Mutex<Option<Instant>>,
+    last_reload: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl SiteDirectory {
     pub fn new() -> Self {
         Self {
             sites: RwLock::new(Arc::new(Vec::new())),
-            last_reload: Mutex::new(None),
+            last_reload: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -28,24 +28,19 @@ impl SiteDirectory {
         self.sites.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Reloads if the last reload is older than [`RELOAD_EVERY`]; true if it did.
-    async fn maybe_reload(&self, inbox: &Inbox) -> bool {
-        {
-            let mut last = self.last_reload.lock().unwrap_or_else(|p| p.into_inner());
-            if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
-                return false;
-            }
-            *last = Some(Instant::now());
+    /// Reloads from the store unless a reload finished less than [`RELOAD_EVERY`] ago.
+    /// Concurrent callers wait for a reload in progress instead of racing past it.
+    async fn refresh(&self, inbox: &Inbox) {
+        let mut last = self.last_reload.lock().await;
+        if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
+            return;
         }
         match inbox.sites().await {
             Ok(sites) => {
                 *self.sites.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sites);
-                true
+                *last = Some(Instant::now());
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot reload sites");
-                false
-            }
+            Err(e) => tracing::warn!(error = %e, "cannot reload sites"),
         }
     }
 
@@ -55,10 +50,8 @@ impl SiteDirectory {
         if let Some(s) = find_token(&self.snapshot(), token) {
             return Some(s);
         }
-        if self.maybe_reload(inbox).await {
-            return find_token(&self.snapshot(), token);
-        }
-        None
+        self.refresh(inbox).await;
+        find_token(&self.snapshot(), token)
     }
 
     /// Whether any site allows `origin` (decides CORS headers before the body is read).
@@ -67,7 +60,8 @@ impl SiteDirectory {
         if check(&self.snapshot()) {
             return true;
         }
-        self.maybe_reload(inbox).await && check(&self.snapshot())
+        self.refresh(inbox).await;
+        check(&self.snapshot())
     }
 }
 
