@@ -68,8 +68,9 @@ CREATE TABLE messages (
     at            TEXT NOT NULL
 ) STRICT;
 CREATE INDEX messages_ticket ON messages (ticket, at);
-CREATE INDEX messages_message_id ON messages (message_id);
-CREATE INDEX messages_raw_sha256 ON messages (raw_sha256);
+-- Partial: web-form entries have neither, and intake is the hot path.
+CREATE INDEX messages_message_id ON messages (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX messages_raw_sha256 ON messages (raw_sha256) WHERE raw_sha256 IS NOT NULL;
 
 CREATE TABLE attachments (
     id            INTEGER PRIMARY KEY,

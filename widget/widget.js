@@ -281,7 +281,7 @@ h3{margin:0 0 6px;font-size:19px;line-height:1.3;font-weight:700;color:var(--db-
 .launcher svg{width:24px;height:24px}
 .panel{left:0;right:0;bottom:0;width:auto;max-width:none;max-height:88vh;max-height:88dvh;border-width:1px 0 0;border-radius:18px 18px 0 0;animation:db-up .24s cubic-bezier(.2,.8,.3,1)}
 .body{padding-bottom:calc(20px + env(safe-area-inset-bottom,0px))}
-.scrim{display:block;position:fixed;inset:0;background:rgba(10,12,16,.45);animation:db-fade .2s}
+.scrim{display:block;position:fixed;inset:0;background:rgba(10,12,16,.45);touch-action:none;animation:db-fade .2s}
 .scrim[hidden]~.launcher{display:flex}
 .scrim:not([hidden])~.launcher{display:none}
 .greeting{font-size:20px}
@@ -601,7 +601,7 @@ input,textarea{font-size:16px}
     const s = r.status;
     if (s >= 200 && s < 300) return succeed(r.data, v);
     if (s === 400 || s === 422) return serverErrors(r.data);
-    trouble(s === 429 ? 'busy' : s === 0 || s === 408 || s === 409 || s >= 502 && s <= 504 ? 'offline' : s >= 500 ? 'error' : 'config');
+    trouble(s === 429 ? 'busy' : s === 0 || s === 408 || (s >= 502 && s <= 504) ? 'offline' : s >= 500 || s === 409 ? 'error' : 'config');
   }
 
   /** @param {any} data @param {Values} v */
@@ -756,8 +756,10 @@ input,textarea{font-size:16px}
   });
   send.addEventListener('click', (e) => { if (busy) e.preventDefault(); });
 
+  root.addEventListener('keydown', (e) => {
+    if (/** @type {KeyboardEvent} */ (e).key === 'Escape' && isOpen) { e.preventDefault(); e.stopPropagation(); close(); }
+  });
   panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(); return; }
     if (e.key !== 'Tab') return;
     const els = focusables();
     if (!els.length) return;

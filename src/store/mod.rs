@@ -7,6 +7,7 @@
 //!
 //! SQL lives in one file per table; nothing outside `store` writes SQL.
 
+mod checkpoint;
 mod conn;
 pub mod events;
 pub mod sites;
@@ -52,6 +53,8 @@ pub struct Store {
     writer: writer::Writer,
     readers: Arc<Readers>,
     path: PathBuf,
+    /// The checkpointer thread runs while any clone of this is alive.
+    _alive: Arc<()>,
 }
 
 struct Readers {
@@ -69,7 +72,13 @@ impl Store {
         migrations()
             .to_latest(&mut conn)
             .map_err(StoreError::Migrate)?;
+        // Checkpoints copy WAL pages into the database file and fsync it; done inside a
+        // commit they stall every caller of that batch. A background thread does them instead.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let alive = Arc::new(());
+        checkpoint::spawn(path.to_path_buf(), Arc::downgrade(&alive));
         Ok(Self {
+            _alive: alive,
             writer: writer::Writer::start(conn, mode),
             readers: Arc::new(Readers {
                 path: path.to_path_buf(),
@@ -92,12 +101,12 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` inside the writer's current transaction (in a savepoint of its own) and
-    /// answers once that transaction is durably committed. An error from `f` rolls back only
-    /// its own savepoint.
+    /// Runs `f` inside the writer's current transaction and answers once that transaction
+    /// is durably committed. An error from `f` rolls back `f`'s writes only. `f` may be run
+    /// twice (see [`writer`]): keep side effects outside it.
     pub async fn write<R, F>(&self, f: F) -> Result<R>
     where
-        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+        F: FnMut(&Connection) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
         self.writer.run(f).await

@@ -3,7 +3,7 @@
 // Targets (traffic stays on loopback):
 //   DESKBELL_TEST_PAGE=http://127.0.0.1:PORT/demo.html   the demo page served by the real intake
 //                                                          listener (placeholders filled in)
-//   DESKBELL_TEST_STUB=1                                  start widget/test/stub.mjs instead
+//   DESKBELL_TEST_STUB=1                                  start widget/stub/server.mjs instead
 // Neither set: every test is skipped, saying so.
 // DESKBELL_CHROMIUM overrides the browser path (default /usr/bin/chromium).
 //
@@ -29,7 +29,7 @@ before(async () => {
   if (SKIP) return;
   if (REAL) pageUrl = REAL;
   else {
-    const { startStub } = await import('./stub.mjs');
+    const { startStub } = await import('../stub/server.mjs');
     stub = await startStub();
     pageUrl = stub.pageUrl;
   }
@@ -81,6 +81,7 @@ async function fill(page, { name = 'Sam Lee', email = 'sam@example.com', phone =
 async function openPanel(page) {
   await W(page, '.launcher').click();
   await W(page, '.panel').waitFor();
+  await W(page, '.panel').evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
 }
 
 /** Route the ticket endpoint through `answers` (then pass through to the server). */
@@ -264,7 +265,7 @@ test('success: posts the contract body once, shows the ticket id, fires the tick
 
   // The same visitor writing again in this tab keeps the session id and gets a new key.
   await W(page, '.again').click();
-  assert.equal(await W(page, '#db-name').inputValue(), 'Sam Lee', 'who they are is kept');
+  assert.equal((await W(page, '#db-name').inputValue()).trim(), 'Sam Lee', 'who they are is kept');
   await W(page, '#db-issue').fill('One more thing: candles please.');
   await W(page, '.send').click();
   await page.waitForFunction((first) => {

@@ -9,12 +9,12 @@
 //         GET  /__stub/requests                              every ticket request seen so far
 // The real listener is the reference; this only has to be faithful enough for the widget.
 //
-// Run by hand: node widget/test/stub.mjs  (prints the demo URL; ?calm, ?endpoint=…, ?color=…)
+// Run by hand: node widget/stub/server.mjs  (prints the demo URL; ?calm, ?endpoint=…, ?color=…)
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = new URL('../', import.meta.url);
+const dir = new URL('../', import.meta.url); // widget/
 export const STUB_TOKEN = 'stub-bot-token';
 
 /** @param {http.IncomingMessage} req */
@@ -136,7 +136,7 @@ export async function startStub({ host = '127.0.0.1', sitePort = 0, apiPort = 0,
     requests,
     /** Queue scripted answers for the next ticket requests. */
     script(answers) { next = next.concat(answers); },
-    close: () => Promise.all([new Promise((r) => api.close(r)), new Promise((r) => site.close(r))]),
+    close: () => Promise.all([api, site].map((s) => new Promise((r) => { s.close(r); s.closeAllConnections(); }))),
   };
 }
 
