@@ -50,6 +50,7 @@ CREATE TABLE messages (
     id            INTEGER PRIMARY KEY,
     ticket        INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
     direction     TEXT NOT NULL CHECK (direction IN ('in', 'out', 'note')),
+    kind          TEXT,                          -- out: notification | confirmation | reply
     message_id    TEXT,                          -- RFC 5322 Message-ID without brackets
     in_reply_to   TEXT,
     refs          TEXT,                          -- References, space separated
@@ -85,11 +86,11 @@ CREATE INDEX attachments_message ON attachments (message);
 -- Mail waiting to be sent; queued in the same transaction as the change that causes it.
 CREATE TABLE outbox (
     id               INTEGER PRIMARY KEY,
-    kind             TEXT NOT NULL,              -- owner_notification | visitor_confirmation | reply
+    kind             TEXT NOT NULL CHECK (kind IN ('notification', 'confirmation', 'reply')),
     ticket           INTEGER REFERENCES tickets(id) ON DELETE CASCADE,
     message          INTEGER REFERENCES messages(id) ON DELETE SET NULL,
     message_id       TEXT NOT NULL UNIQUE,       -- reused on every retry
-    recipients       TEXT NOT NULL,              -- JSON array
+    rcpt             TEXT NOT NULL,              -- the recipient, lower case
     state            TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'failed')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TEXT NOT NULL,
@@ -98,6 +99,7 @@ CREATE TABLE outbox (
     sent_at          TEXT
 ) STRICT;
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_rcpt ON outbox (kind, rcpt, created_at);
 
 -- Per IMAP folder: where the last sync stopped. Written with the messages it imported.
 CREATE TABLE mailbox_state (

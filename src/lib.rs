@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod inbox;
 pub mod intake;
+pub mod mail;
 pub mod store;
 
 pub use app::{Deskbell, Event};

@@ -417,4 +417,17 @@ async fn only_the_public_routes_exist() {
     }
     let r = s.http.get(s.url("/tickets/create")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let w = s.http.get(s.url("/widget.js")).send().await.unwrap();
+    assert_eq!(w.status(), StatusCode::OK);
+    assert!(w.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let js = w.text().await.unwrap();
+    assert!(js.contains("Deskbell") && js.contains("/tickets/create"));
+    // The demo page is never served by the public listener.
+    for path in ["/demo.html", "/demo"] {
+        let r = s.http.get(s.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
 }

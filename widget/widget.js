@@ -75,10 +75,14 @@
   /** @param {number} ms */
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-  /** @param {string} s */
+  /** Unicode Cc, as Rust's char::is_control. */
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+  /** The server's `is_plausible_email`. @param {string} s */
   function emailOk(s) {
-    const p = s.split('@');
-    return len(s) <= 254 && !/\s/.test(s) && p.length === 2 && p[0].length > 0 && p[1].includes('.');
+    const p = s.split('@'), d = p[1] || '';
+    return p.length === 2 && p[0].length > 0 && d.includes('.') && d[0] !== '.' && !d.endsWith('.') &&
+      !d.includes('..') && !/[\s<>,;"]/.test(s) && !CONTROL.test(s);
   }
 
   /** Mirrors the intake listener's rules. @param {Values} v */
@@ -88,12 +92,15 @@
     const n = v.visitor_name, m = v.visitor_email, p = v.visitor_phone, i = v.issue;
     if (!n) e.visitor_name = 'Please enter your name.';
     else if (len(n) > 200) e.visitor_name = 'Please keep your name under 200 characters.';
+    else if (CONTROL.test(n)) e.visitor_name = 'Please remove tabs or special characters from your name.';
     if (!m) e.visitor_email = 'Please enter your email so we can reply.';
-    else if (!emailOk(m)) e.visitor_email = 'Please enter a valid email address, like name@example.com.';
+    else if (len(m) > 254 || !emailOk(m)) e.visitor_email = 'Please enter a valid email address, like name@example.com.';
     if (len(p) > 40) e.visitor_phone = 'Please keep the phone number under 40 characters.';
     else if (!/^[0-9 +\-().]*$/.test(p)) e.visitor_phone = 'Please use only digits, spaces and + - ( ) .';
+    else if (p && !/[0-9]/.test(p)) e.visitor_phone = 'Please include the digits of your phone number.';
     if (!i) e.issue = 'Please tell us how we can help.';
     else if (len(i) > ISSUE_MAX) e.issue = 'Please shorten your message to 5,000 characters (it has ' + len(i).toLocaleString('en') + ').';
+    else if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(i)) e.issue = 'Please remove special control characters from your message.';
     return e;
   }
 
@@ -483,8 +490,10 @@ input,textarea{font-size:16px}
     (empty ? input[empty] : send).focus();
   }
 
+  /** location.href, cut to the server's 2048 characters; '' when not http(s) (the server refuses those). */
   function pageUrl() {
     let u = location.href;
+    if (!/^https?:/i.test(u)) return '';
     if (len(u) > 2048) u = location.origin + location.pathname;
     return len(u) > 2048 ? Array.from(u).slice(0, 2048).join('') : u;
   }

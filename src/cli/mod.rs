@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Command names are a stable surface (DESIGN.md, "The command
 //! line and config"); add to them freely, rename nothing.
 
+mod demo;
 mod output;
 mod serve;
 mod site;
@@ -29,6 +30,11 @@ pub struct Cli {
 enum Command {
     /// Run the intake listener (and, as they land, the mail workers) with no window.
     Serve,
+    /// Local trial: `serve` plus a demo shop page with the widget on 127.0.0.1:PORT.
+    Demo {
+        #[arg(long, default_value_t = 7879)]
+        port: u16,
+    },
     /// Websites allowed to post tickets.
     #[command(subcommand)]
     Site(site::SiteCommand),
@@ -88,6 +94,7 @@ async fn run(cli: Cli) -> Result<()> {
     let ctx = load(&cli)?;
     match cli.command {
         Command::Serve => serve::run(&ctx).await,
+        Command::Demo { port } => demo::run(&ctx, port).await,
         Command::Site(c) => site::run(&ctx, c).await,
         Command::Tickets(c) => tickets::run(&ctx, c).await,
     }

@@ -54,8 +54,24 @@ pub fn router(inbox: Inbox, config: &IntakeConfig) -> Router {
     Router::new()
         .route("/tickets/create", post(create).options(preflight))
         .route("/health", get(health))
+        .route("/widget.js", get(widget_js))
         .fallback(not_found)
         .with_state(state)
+}
+
+/// The website widget, built into the binary so the script always matches this listener.
+pub const WIDGET_JS: &str = include_str!("../../widget/widget.js");
+
+async fn widget_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        WIDGET_JS,
+    )
+        .into_response()
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -34,10 +34,13 @@ export function serverValidate(b) {
   const s = (v) => (typeof v === 'string' ? v : '');
   const name = s(b.visitor_name).trim(), email = s(b.visitor_email), phone = s(b.visitor_phone), issue = s(b.issue).trim();
   if (!name || len(name) > 200) f.visitor_name = 'must be 1 to 200 characters';
-  const at = email.split('@');
-  if (!email || len(email) > 254 || at.length !== 2 || !at[0] || !at[1].includes('.') || /\s/.test(at[1]))
+  // A rough copy of src/domain/validate.rs; the real listener is the reference.
+  const at = email.split('@'), d = at[1] || '';
+  if (!email || len(email) > 254 || at.length !== 2 || !at[0] || !d.includes('.') || d.startsWith('.') ||
+      d.endsWith('.') || d.includes('..') || /[\s<>,;"\u0000-\u001f]/.test(email))
     f.visitor_email = 'must be a valid email address';
   if (len(phone) > 40 || !/^[0-9 +\-().]*$/.test(phone)) f.visitor_phone = 'may contain only digits, spaces and + - ( ) .';
+  else if (phone && !/[0-9]/.test(phone)) f.visitor_phone = 'must contain digits';
   if (!issue || len(issue) > 5000) f.issue = 'must be 1 to 5000 characters';
   if (len(s(b.page_url)) > 2048) f.page_url = 'must be at most 2048 characters';
   return f;

@@ -113,11 +113,12 @@ async function blankWith(t, attrs) {
   await page.route(blank, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title><p>blank</p>' }));
   await page.goto(blank);
   const before = await page.evaluate(() => Object.getOwnPropertyNames(window));
-  await page.evaluate(({ src, attrs }) => new Promise((resolve) => {
+  await page.evaluate(({ src, attrs }) => new Promise((resolve, reject) => {
     const s = document.createElement('script');
     s.src = src;
     for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
     s.onload = resolve;
+    s.onerror = () => reject(new Error(`cannot load ${src}`));
     document.body.appendChild(s);
   }), { src: `${origin}/widget.js`, attrs });
   const after = await page.evaluate(() => Object.getOwnPropertyNames(window));
@@ -214,6 +215,14 @@ test('client-side validation mirrors the server rules and sends nothing', { skip
     [{ email: '@example.com' }, 'db-email'],
     [{ email: 'sam@exa mple.com' }, 'db-email'],
     [{ email: `${'a'.repeat(250)}@b.co` }, 'db-email'],
+    [{ email: 'sam@.example.com' }, 'db-email'],
+    [{ email: 'sam@example.com.' }, 'db-email'],
+    [{ email: 'sam@example..com' }, 'db-email'],
+    [{ email: '<sam@example.com>' }, 'db-email'],
+    [{ email: 'sam@example.com,x@y.zz' }, 'db-email'],
+    [{ name: 'Sam\tLee' }, 'db-name'],
+    [{ phone: '+ ( ) - .' }, 'db-phone'],
+    [{ issue: 'bell\u0007' }, 'db-issue'],
     [{ phone: '555-CAKE' }, 'db-phone'],
     [{ phone: '1'.repeat(41) }, 'db-phone'],
     [{ issue: ' \n ' }, 'db-issue'],
@@ -226,7 +235,7 @@ test('client-side validation mirrors the server rules and sends nothing', { skip
     assert.equal(await focused(page), id);
   }
   // Limits are inclusive and counted in characters (code points).
-  await fill(page, { name: '名'.repeat(200), phone: '+1 (555) 010-2030.', issue: '😀'.repeat(5000) });
+  await fill(page, { name: '名'.repeat(200), email: 'ÿ@exämple.de', phone: '+1 (555) 010-2030.', issue: '😀'.repeat(4998) + '\n\t' });
   for (const id of ['db-name', 'db-email', 'db-phone', 'db-issue'])
     assert.equal(await W(page, `#${id}`).getAttribute('aria-invalid'), null, id);
   assert.equal(posts.length, 0);

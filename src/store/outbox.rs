@@ -1,0 +1,256 @@
+//! The `outbox` table: mail waiting to be sent, queued in the same transaction as the change
+//! that causes it. Each row keeps its Message-ID for life, so every retry sends the same
+//! message. Sent notifications and confirmations are recorded on the ticket's thread when they
+//! go out; a reply's thread entry exists from the moment it is queued.
+
+use super::{events, Result};
+use crate::clock::{from_db, to_db};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Notification,
+    Confirmation,
+    Reply,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Notification => "notification",
+            Kind::Confirmation => "confirmation",
+            Kind::Reply => "reply",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "notification" => Ok(Kind::Notification),
+            "confirmation" => Ok(Kind::Confirmation),
+            "reply" => Ok(Kind::Reply),
+            other => Err(format!("unknown outbox kind {other:?}")),
+        }
+    }
+}
+
+/// One queued mail, as the worker needs it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: i64,
+    pub kind: Kind,
+    pub ticket_row: i64,
+    pub message_row: Option<i64>,
+    pub message_id: String,
+    pub rcpt: String,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn enqueue(
+    conn: &Connection,
+    kind: Kind,
+    ticket_row: i64,
+    message_row: Option<i64>,
+    message_id: &str,
+    rcpt: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let at = to_db(now);
+    conn.prepare_cached(
+        "INSERT INTO outbox (kind, ticket, message, message_id, rcpt, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![
+        kind.as_str(),
+        ticket_row,
+        message_row,
+        message_id,
+        rcpt.to_ascii_lowercase(),
+        at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// How many mails of `kind` went (or are going) to `rcpt` since `since`: the basis of the
+/// per-recipient cap on automatic mail.
+pub fn count_since(conn: &Connection, kind: Kind, rcpt: &str, since: DateTime<Utc>) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM outbox WHERE kind = ?1 AND rcpt = ?2 AND created_at >= ?3",
+        )?
+        .query_row(
+            params![kind.as_str(), rcpt.to_ascii_lowercase(), to_db(since)],
+            |r| r.get(0),
+        )?)
+}
+
+/// Queued mail whose time has come, oldest first.
+pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<Item>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, ticket, message, message_id, rcpt, attempts, created_at FROM outbox
+         WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![to_db(now), limit], |r| {
+        let kind: String = r.get(1)?;
+        let created: String = r.get(7)?;
+        Ok(Item {
+            id: r.get(0)?,
+            kind: kind.parse().unwrap_or(Kind::Notification),
+            ticket_row: r.get(2)?,
+            message_row: r.get(3)?,
+            message_id: r.get(4)?,
+            rcpt: r.get(5)?,
+            attempts: r.get(6)?,
+            created_at: from_db(&created).unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// When the next queued mail is due, if any.
+pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<String> = conn
+        .query_row(
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(next.as_deref().and_then(from_db))
+}
+
+/// What was sent, for the thread.
+pub struct Sent<'a> {
+    pub from: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub raw: &'a [u8],
+}
+
+pub fn mark_sent(
+    conn: &Connection,
+    item: &Item,
+    sent: &Sent<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let at = to_db(now);
+    conn.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL
+         WHERE id = ?1",
+        params![item.id, at],
+    )?;
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(sent.raw));
+    match item.message_row {
+        Some(row) => {
+            conn.execute(
+                "UPDATE messages SET state = 'sent', error = NULL, raw = ?2, raw_sha256 = ?3,
+                     subject = ?4, at = ?5 WHERE id = ?1",
+                params![row, sent.raw, digest, sent.subject, at],
+            )?;
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO messages (ticket, direction, kind, message_id, from_addr, to_addrs,
+                     subject, text, body, raw, raw_sha256, state, at)
+                 VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, 'sent', ?10)",
+                params![
+                    item.ticket_row,
+                    item.kind.as_str(),
+                    item.message_id,
+                    sent.from,
+                    item.rcpt,
+                    sent.subject,
+                    sent.text,
+                    sent.raw,
+                    digest,
+                    at
+                ],
+            )?;
+        }
+    }
+    events::insert(
+        conn,
+        "mail_sent",
+        Some(item.ticket_row),
+        &serde_json::json!({ "kind": item.kind, "to": item.rcpt, "message_id": item.message_id }),
+        now,
+    )
+}
+
+pub fn mark_retry(conn: &Connection, item: &Item, next: DateTime<Utc>, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+         WHERE id = ?1",
+        params![item.id, to_db(next), error],
+    )?;
+    Ok(())
+}
+
+pub fn mark_failed(conn: &Connection, item: &Item, error: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+        params![item.id, error],
+    )?;
+    if let Some(row) = item.message_row {
+        conn.execute(
+            "UPDATE messages SET state = 'failed', error = ?2 WHERE id = ?1",
+            params![row, error],
+        )?;
+    }
+    events::insert(
+        conn,
+        "send_failed",
+        Some(item.ticket_row),
+        &serde_json::json!({ "kind": item.kind, "to": item.rcpt, "reason": error }),
+        now,
+    )
+}
+
+/// Counts by state, for `doctor` and the desktop's status line.
+pub fn counts(conn: &Connection) -> Result<(i64, i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'sent'), 0),
+                coalesce(sum(state = 'failed'), 0) FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// The retry delay after `attempts` failures: exponential from 30 s, capped at one hour, with
+/// ±50 % jitter from `jitter` in [0, 1) so a crowd of queued mail does not retry in lockstep.
+pub fn backoff(attempts: u32, jitter: f64) -> Duration {
+    let base = 30f64 * 2f64.powi(attempts.min(16) as i32);
+    let capped = base.min(3600.0);
+    let factor = 0.5 + jitter.clamp(0.0, 1.0);
+    Duration::milliseconds((capped * factor * 1000.0) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_caps_and_jitters() {
+        assert_eq!(backoff(0, 0.5), Duration::seconds(30));
+        assert_eq!(backoff(1, 0.5), Duration::seconds(60));
+        assert_eq!(backoff(3, 0.5), Duration::seconds(240));
+        assert_eq!(backoff(20, 0.5), Duration::seconds(3600));
+        assert_eq!(backoff(0, 0.0), Duration::seconds(15));
+        assert_eq!(backoff(0, 0.999_999), Duration::milliseconds(44_999));
+    }
+}
