@@ -19,6 +19,10 @@ pub use crate::inbox::Event;
 pub enum StartError {
     #[error("cannot open the store")]
     Store(#[from] crate::store::StoreError),
+    #[error("cannot read the install key in the data directory")]
+    Secret(#[source] std::io::Error),
+    #[error("cannot set up sending mail")]
+    Smtp(#[from] crate::mail::smtp::SmtpError),
     #[error("cannot listen on {addr} (is another Deskbell running?)")]
     Listen {
         addr: SocketAddr,
@@ -32,6 +36,7 @@ pub struct Deskbell {
     intake_addr: SocketAddr,
     stop: watch::Sender<bool>,
     intake: JoinHandle<std::io::Result<()>>,
+    outbox: Option<JoinHandle<()>>,
 }
 
 /// Opens the store for `config` in `data_dir` (used by `start` and by one-shot CLI commands).
@@ -45,7 +50,17 @@ pub fn open_inbox(
         CommitSetting::Naive => CommitMode::Naive,
     };
     let store = Store::open_in(data_dir, mode)?;
-    Ok(Inbox::new(store, clock, config.owner_tz()))
+    let inbox = Inbox::new(store, clock, config.owner_tz());
+    if config.owner.email.is_none() {
+        return Ok(inbox);
+    }
+    let secret = crate::secrets::install_secret(data_dir).map_err(StartError::Secret)?;
+    Ok(
+        match crate::mail::MailSettings::from_config(config, secret) {
+            Some(settings) => inbox.with_mail(settings),
+            None => inbox,
+        },
+    )
 }
 
 impl Deskbell {
@@ -61,6 +76,20 @@ impl Deskbell {
         let app = crate::intake::router(inbox.clone(), &config.intake)
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
+        let outbox = match (&config.smtp.host, inbox.mail()) {
+            (Some(_), Some(m)) => {
+                let smtp = crate::mail::smtp::Smtp::new(&config.smtp, Some(&m.owner_email))?;
+                Some(tokio::spawn(crate::mail::outbox::run(
+                    inbox.clone(),
+                    smtp,
+                    stop.subscribe(),
+                )))
+            }
+            _ => {
+                tracing::info!("mail is off: set owner.email and smtp.host to send mail");
+                None
+            }
+        };
         let intake = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
@@ -74,6 +103,7 @@ impl Deskbell {
             intake_addr,
             stop,
             intake,
+            outbox,
         })
     }
 
@@ -96,6 +126,9 @@ impl Deskbell {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "intake listener ended with an error"),
             Err(e) => tracing::warn!(error = %e, "intake task failed"),
+        }
+        if let Some(outbox) = self.outbox {
+            let _ = outbox.await;
         }
         // An empty write is answered after every write queued before it has committed.
         let _ = self.inbox.store().write(|_| Ok(())).await;

@@ -44,6 +44,8 @@ pub struct Config {
 pub struct Owner {
     pub email: Option<String>,
     pub name: Option<String>,
+    /// The business name shown to visitors (defaults to the owner's name).
+    pub business: Option<String>,
     /// IANA zone name; the system's zone when absent.
     pub timezone: Option<String>,
 }
@@ -144,6 +146,12 @@ pub struct Mail {
     pub confirm_visitor: bool,
     pub plus_addressing: bool,
     pub tickets_from_email: bool,
+    /// How long a mail that keeps failing transiently is retried before it is given up.
+    pub max_age_hours: u32,
+    /// After the server refuses the account (password, TLS), sending pauses this long.
+    pub account_pause_seconds: u64,
+    /// The first retry delay of a transient failure; each retry doubles it (max one hour).
+    pub retry_first_seconds: u32,
 }
 
 impl Default for Mail {
@@ -152,6 +160,9 @@ impl Default for Mail {
             confirm_visitor: true,
             plus_addressing: true,
             tickets_from_email: true,
+            max_age_hours: 48,
+            account_pause_seconds: 900,
+            retry_first_seconds: 30,
         }
     }
 }

@@ -6,9 +6,19 @@ use crate::clock::SharedClock;
 use crate::domain::{
     validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
 };
-use crate::store::{sites, tickets, Store, StoreError};
+use crate::mail::{compose, MailSettings};
+use crate::store::{events, outbox, sites, tickets, Store, StoreError};
+use chrono::Duration;
 use serde::Serialize;
-use tokio::sync::broadcast;
+use std::sync::Arc;
+use tokio::sync::{broadcast, Notify};
+
+/// Automatic mail to one address is capped (Zammad's rule): at most this many …
+pub const AUTO_MAIL_CAP: i64 = 10;
+/// … within this window.
+pub const AUTO_MAIL_WINDOW: Duration = Duration::minutes(10);
+/// Attachments on one reply, all together.
+pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InboxError {
@@ -61,6 +71,17 @@ pub enum Event {
         status: Status,
         priority: Priority,
     },
+    MailSent {
+        ticket_id: String,
+        mail: outbox::Kind,
+        to: String,
+    },
+    SendFailed {
+        ticket_id: String,
+        mail: outbox::Kind,
+        to: String,
+        reason: String,
+    },
 }
 
 /// A ticket with its thread, oldest entry first.
@@ -84,6 +105,8 @@ pub struct Inbox {
     clock: SharedClock,
     tz: OwnerTz,
     events: broadcast::Sender<Event>,
+    mail: Option<Arc<MailSettings>>,
+    outbox_wake: Arc<Notify>,
 }
 
 impl Inbox {
@@ -94,7 +117,37 @@ impl Inbox {
             clock,
             tz,
             events,
+            mail: None,
+            outbox_wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// Turns on mail: new tickets queue the owner's notification (and the visitor's
+    /// confirmation), and replies can be sent.
+    pub fn with_mail(mut self, settings: MailSettings) -> Self {
+        self.mail = Some(Arc::new(settings));
+        self
+    }
+
+    pub fn mail(&self) -> Option<&MailSettings> {
+        self.mail.as_deref()
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub fn tz(&self) -> OwnerTz {
+        self.tz
+    }
+
+    /// Woken whenever mail is queued (the outbox worker waits on it).
+    pub fn outbox_wake(&self) -> Arc<Notify> {
+        self.outbox_wake.clone()
+    }
+
+    pub(crate) fn emit_event(&self, e: Event) {
+        self.emit(e);
     }
 
     pub fn store(&self) -> &Store {
@@ -118,6 +171,7 @@ impl Inbox {
     ) -> Result<Created> {
         let now = self.clock.now();
         let tz = self.tz;
+        let mail = self.mail.clone();
         let inserted = self
             .store
             .write(move |c| {
@@ -125,9 +179,16 @@ impl Inbox {
                     (Some(site_id), Some(key)) => Some(tickets::IdempotencyKey { site_id, key }),
                     _ => None,
                 };
-                tickets::insert(c, tz, &new, key, now)
+                let inserted = tickets::insert(c, tz, &new, key, now)?;
+                if let (true, false, Some(m)) = (inserted.created, new.spam, mail.as_deref()) {
+                    queue_new_ticket_mail(c, m, &inserted, now)?;
+                }
+                Ok(inserted)
             })
             .await?;
+        if inserted.created && self.mail.is_some() {
+            self.outbox_wake.notify_one();
+        }
         if inserted.created {
             let t = &inserted.ticket;
             self.emit(Event::TicketCreated {
@@ -206,6 +267,103 @@ impl Inbox {
     pub async fn sites(&self) -> Result<Vec<Site>> {
         Ok(self.store.read(sites::list).await?)
     }
+
+    /// Queues the owner's answer to the visitor (sent by the outbox worker), threaded onto
+    /// everything said so far; the ticket becomes `pending` (waiting for the visitor).
+    pub async fn reply(
+        &self,
+        id: &TicketId,
+        text: &str,
+        attachments: Vec<compose::AttachmentFile>,
+    ) -> Result<String> {
+        let mail = self
+            .mail
+            .clone()
+            .ok_or_else(|| InboxError::Invalid("set owner.email to send replies".into()))?;
+        let text = text.replace("\r\n", "\n").trim().to_string();
+        if text.is_empty() && attachments.is_empty() {
+            return Err(InboxError::Invalid("the reply is empty".into()));
+        }
+        let total: usize = attachments.iter().map(|a| a.data.len()).sum();
+        if total > MAX_ATTACHMENT_BYTES {
+            return Err(InboxError::Invalid(format!(
+                "attachments are {} MB together; the limit is 25 MB",
+                total / (1024 * 1024)
+            )));
+        }
+        let files: Vec<(String, String, Vec<u8>)> = attachments
+            .into_iter()
+            .map(|a| (a.name, a.content_type, a.data))
+            .collect();
+        let id = id.clone();
+        let now = self.clock.now();
+        let mid = self
+            .store
+            .write(move |c| {
+                let (row, ticket) = tickets::find(c, &id)?;
+                let subject = compose::reply_subject(&id, &ticket.issue);
+                let reply = outbox::NewReply {
+                    ticket_row: row,
+                    from: &mail.owner_email,
+                    to: &ticket.visitor.email,
+                    subject: &subject,
+                    text: &text,
+                    attachments: &files,
+                };
+                let signed = |r: i64| mail.secret.message_id(&id, &format!("r{r}"), &mail.domain);
+                Ok(outbox::queue_reply(c, &reply, signed, now)?.1)
+            })
+            .await?;
+        self.outbox_wake.notify_one();
+        Ok(mid)
+    }
+}
+
+/// In the ticket's own transaction: the owner's notification, and the visitor's confirmation
+/// unless that address already got its share of automatic mail.
+fn queue_new_ticket_mail(
+    c: &rusqlite::Connection,
+    m: &MailSettings,
+    inserted: &tickets::Inserted,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::store::Result<()> {
+    let t = &inserted.ticket;
+    let Some(id) = t.id() else { return Ok(()) };
+    let nid = m.secret.message_id(&id, "n", &m.domain);
+    outbox::enqueue(
+        c,
+        outbox::Kind::Notification,
+        inserted.row,
+        None,
+        &nid,
+        &m.owner_email,
+        now,
+    )?;
+    if !m.confirm_visitor {
+        return Ok(());
+    }
+    let to = &t.visitor.email;
+    let recent = outbox::count_since(c, outbox::Kind::Confirmation, to, now - AUTO_MAIL_WINDOW)?;
+    if recent >= AUTO_MAIL_CAP {
+        return events::insert(
+            c,
+            "confirmation_capped",
+            Some(inserted.row),
+            &serde_json::json!({ "to": to, "recent": recent }),
+            now,
+        );
+    }
+    let cid = m.secret.message_id(&id, "c", &m.domain);
+    outbox::enqueue(
+        c,
+        outbox::Kind::Confirmation,
+        inserted.row,
+        None,
+        &cid,
+        to,
+        now,
+    )?;
+    Ok(())
 }
 
 fn first_line(text: &str) -> String {

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod inbox;
 pub mod intake;
 pub mod mail;
+pub mod secrets;
 pub mod store;
 
 pub use app::{Deskbell, Event};

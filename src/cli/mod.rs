@@ -3,6 +3,7 @@
 
 mod demo;
 mod output;
+mod reply;
 mod serve;
 mod site;
 mod tickets;
@@ -38,6 +39,17 @@ enum Command {
     /// Websites allowed to post tickets.
     #[command(subcommand)]
     Site(site::SiteCommand),
+    /// Queue the owner's answer to the visitor (sent by `serve`).
+    Reply {
+        id: deskbell::domain::TicketId,
+        #[arg(long)]
+        text: String,
+        /// A file to attach (repeatable).
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
+    /// Check the config and the SMTP login.
+    Doctor,
     /// List, show and change tickets.
     #[command(subcommand)]
     Tickets(tickets::TicketsCommand),
@@ -95,6 +107,8 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve => serve::run(&ctx).await,
         Command::Demo { port } => demo::run(&ctx, port).await,
+        Command::Reply { id, text, attach } => reply::reply(&ctx, id, text, attach).await,
+        Command::Doctor => reply::doctor(&ctx).await,
         Command::Site(c) => site::run(&ctx, c).await,
         Command::Tickets(c) => tickets::run(&ctx, c).await,
     }

@@ -4,3 +4,51 @@
 
 pub mod compose;
 pub mod marks;
+pub mod outbox;
+pub mod smtp;
+
+use crate::config::Config;
+use marks::Secret;
+
+/// What the mail side needs to know about the owner and the install.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub owner_email: String,
+    pub owner_name: Option<String>,
+    pub business: Option<String>,
+    pub confirm_visitor: bool,
+    pub plus_addressing: bool,
+    pub secret: Secret,
+    /// The right-hand side of our Message-IDs (the owner's domain).
+    pub domain: String,
+    pub max_age: chrono::Duration,
+    pub account_pause: std::time::Duration,
+    pub retry_first_seconds: f64,
+}
+
+impl MailSettings {
+    /// `None` when no owner address is configured: then no mail is queued at all.
+    pub fn from_config(config: &Config, secret: Secret) -> Option<Self> {
+        let owner_email = config.owner.email.clone()?;
+        let domain = owner_email
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_else(|| "deskbell.invalid".into());
+        Some(Self {
+            owner_email,
+            owner_name: config.owner.name.clone(),
+            business: config
+                .owner
+                .business
+                .clone()
+                .or_else(|| config.owner.name.clone()),
+            confirm_visitor: config.mail.confirm_visitor,
+            plus_addressing: config.mail.plus_addressing,
+            secret,
+            domain,
+            max_age: chrono::Duration::hours(i64::from(config.mail.max_age_hours)),
+            account_pause: std::time::Duration::from_secs(config.mail.account_pause_seconds),
+            retry_first_seconds: f64::from(config.mail.retry_first_seconds.max(1)),
+        })
+    }
+}

@@ -2,6 +2,8 @@
 //! helpers to talk to it over real HTTP.
 #![allow(dead_code)]
 
+pub mod mailstack;
+
 use deskbell::{Config, Deskbell};
 use std::path::{Path, PathBuf};
 

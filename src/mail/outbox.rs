@@ -1,0 +1,240 @@
+//! The outbox worker: sends what `store::outbox` holds, one mail at a time, oldest first.
+//! - Sent → recorded on the ticket's thread (with the raw bytes) in one transaction.
+//! - Transient failure (unreachable, 4xx) → retried with exponential backoff and jitter until
+//!   the mail is `max_age` old, then failed with the reason.
+//! - Permanent failure (5xx for this mail) → failed at once, with the reason.
+//! - Account failure (password, TLS) → this mail failed with the reason, and sending pauses
+//!   for `account_pause` so a wrong password never becomes a storm of login attempts.
+//!
+//! Every retry sends the same bytes: the Message-ID and Date come from the queued row.
+
+use super::compose::{self, AttachmentFile, Common, Party};
+use super::smtp::{Class, Smtp};
+use super::{marks, MailSettings};
+use crate::inbox::{Event, Inbox};
+use crate::store::outbox::{self, Item, Kind};
+use crate::store::tickets;
+use chrono::Utc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// The longest the worker sleeps without looking at the queue.
+const IDLE_POLL: Duration = Duration::from_secs(30);
+
+/// Runs until `stop` turns true.
+pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
+    let Some(settings) = inbox.mail().cloned() else {
+        return;
+    };
+    let wake = inbox.outbox_wake();
+    tracing::info!(server = smtp.server(), "outbox worker started");
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let now = inbox.clock().now();
+        let due = inbox.store().read(move |c| outbox::due(c, now, 20)).await;
+        let items = match due {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the outbox");
+                Vec::new()
+            }
+        };
+        let mut pause = None;
+        for item in &items {
+            if *stop.borrow() {
+                return;
+            }
+            if let Some(p) = send_one(&inbox, &smtp, &settings, item).await {
+                pause = Some(p);
+                break;
+            }
+        }
+        let wait = match pause {
+            Some(p) => p,
+            None if !items.is_empty() => continue,
+            None => next_wait(&inbox).await,
+        };
+        tokio::select! {
+            _ = wake.notified(), if pause.is_none() => {}
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => {}
+        }
+    }
+    tracing::info!("outbox worker stopped");
+}
+
+async fn next_wait(inbox: &Inbox) -> Duration {
+    let next = inbox.store().read(outbox::next_due).await.ok().flatten();
+    let now = inbox.clock().now();
+    next.map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))
+        .unwrap_or(IDLE_POLL)
+        .min(IDLE_POLL)
+}
+
+fn jitter() -> f64 {
+    let mut b = [0u8; 4];
+    let _ = getrandom::fill(&mut b);
+    f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX)
+}
+
+/// Sends one mail and records the outcome; returns a pause if the account is at fault.
+async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> Option<Duration> {
+    let store = inbox.store();
+    let it = item.clone();
+    let loaded = store
+        .read(move |c| {
+            let ticket = tickets::by_row(c, it.ticket_row)?;
+            let reply = match (it.kind, it.message_row) {
+                (Kind::Reply, Some(row)) => Some(outbox::reply_content(c, row)?),
+                _ => None,
+            };
+            Ok((ticket, reply))
+        })
+        .await;
+    let (ticket, reply) = match loaded {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot load a queued mail");
+            return None;
+        }
+    };
+    let id = ticket.id();
+    let plus = match (&id, m.plus_addressing) {
+        (Some(id), true) => marks::plus_address(&m.owner_email, id),
+        _ => None,
+    };
+    let common = Common {
+        ticket: &ticket,
+        owner: Party {
+            name: m.owner_name.clone(),
+            email: m.owner_email.clone(),
+        },
+        business_name: m.business.as_deref(),
+        message_id: &item.message_id,
+        date: item.created_at,
+        tz: inbox.tz().0,
+        reply_to_visitor: plus.as_deref(),
+    };
+    let composed = match (item.kind, &reply) {
+        (Kind::Notification, _) => compose::owner_notification(&common),
+        (Kind::Confirmation, _) => compose::visitor_confirmation(&common),
+        (Kind::Reply, Some(r)) => {
+            let files: Vec<AttachmentFile> = r
+                .attachments
+                .iter()
+                .map(|(name, content_type, data)| AttachmentFile {
+                    name: name.clone(),
+                    content_type: content_type.clone(),
+                    data: data.clone(),
+                })
+                .collect();
+            compose::owner_reply(
+                &common,
+                &r.text,
+                r.in_reply_to.as_deref(),
+                &r.references,
+                &files,
+            )
+        }
+        (Kind::Reply, None) => Err(compose::ComposeError::EmptyReply),
+    };
+    let raw = match composed {
+        Ok(raw) => raw,
+        Err(e) => {
+            fail(inbox, item, &ticket.ticket_id, &format!("{e}")).await;
+            return None;
+        }
+    };
+    match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
+        Ok(()) => {
+            let subject = subject_of(&raw);
+            let text = match (item.kind, &reply) {
+                (Kind::Reply, Some(r)) => r.text.clone(),
+                (Kind::Notification, _) => format!("Notification sent to {}", item.rcpt),
+                _ => format!("Confirmation sent to {}", item.rcpt),
+            };
+            let (it, from) = (item.clone(), m.owner_email.clone());
+            let now = Utc::now();
+            let done = store
+                .write(move |c| {
+                    let sent = outbox::Sent {
+                        from: &from,
+                        subject: &subject,
+                        text: &text,
+                        raw: &raw,
+                    };
+                    outbox::mark_sent(c, &it, &sent, now)
+                })
+                .await;
+            if let Err(e) = done {
+                // Sent but not recorded: it stays queued and would go again. Say so loudly.
+                tracing::error!(error = %e, message_id = %item.message_id, "sent, but cannot record it");
+            }
+            inbox.emit_event(Event::MailSent {
+                ticket_id: ticket.ticket_id.clone(),
+                mail: item.kind,
+                to: item.rcpt.clone(),
+            });
+            None
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            match e.class() {
+                Class::Transient => {
+                    let now = Utc::now();
+                    if now - item.created_at > m.max_age {
+                        let why = format!(
+                            "gave up after {} hours of trying: {reason}",
+                            m.max_age.num_hours()
+                        );
+                        fail(inbox, item, &ticket.ticket_id, &why).await;
+                    } else {
+                        let next =
+                            now + outbox::backoff(item.attempts, jitter(), m.retry_first_seconds);
+                        tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
+                        let it = item.clone();
+                        let _ = store
+                            .write(move |c| outbox::mark_retry(c, &it, next, &reason))
+                            .await;
+                    }
+                    None
+                }
+                Class::Permanent => {
+                    fail(inbox, item, &ticket.ticket_id, &reason).await;
+                    None
+                }
+                Class::Account => {
+                    fail(inbox, item, &ticket.ticket_id, &reason).await;
+                    tracing::warn!(pause = ?m.account_pause, "sending paused: {reason}");
+                    Some(m.account_pause)
+                }
+            }
+        }
+    }
+}
+
+async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) {
+    tracing::warn!(to = %item.rcpt, mail = %item.kind, %reason, "send failed");
+    let (it, why) = (item.clone(), reason.to_string());
+    let now = Utc::now();
+    let _ = inbox
+        .store()
+        .write(move |c| outbox::mark_failed(c, &it, &why, now))
+        .await;
+    inbox.emit_event(Event::SendFailed {
+        ticket_id: ticket_id.to_string(),
+        mail: item.kind,
+        to: item.rcpt.clone(),
+        reason: reason.to_string(),
+    });
+}
+
+/// The decoded Subject of a message we composed.
+fn subject_of(raw: &[u8]) -> String {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .and_then(|m| m.subject().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,350 @@
+//! Mail out against the real test mail stack (Postfix submission with STARTTLS + AUTH,
+//! delivered to Dovecot, read back over IMAPS): notification, confirmation, reply with
+//! threading and attachment, SMTP down then up across a restart, wrong password, and the
+//! per-recipient cap.
+
+mod common;
+
+use common::mailstack::{address, MailStack};
+use common::NO_LIMITS;
+use deskbell::mail::marks::Secret;
+use mail_parser::{MessageParser, MimeHeaders};
+use serde_json::json;
+use std::time::Duration;
+
+fn mail_config(ms: &MailStack, owner: &str, password: &str, extra: &str) -> String {
+    format!(
+        "{NO_LIMITS}[owner]\nemail = \"{owner}\"\nname = \"Rosa\"\nbusiness = \"Rosa's Bakery\"\n{}[mail]\nretry_first_seconds = 1\naccount_pause_seconds = 3600\n{extra}",
+        ms.smtp_config(owner, password)
+    )
+}
+
+async fn start(dir: &std::path::Path, config: &str) -> deskbell::Deskbell {
+    let text = format!("[intake]\nlisten = \"127.0.0.1:0\"\n{config}");
+    // `[owner]` appears in `config`; the timezone is fixed for stable ids.
+    let text = text.replace("[owner]\n", "[owner]\ntimezone = \"UTC\"\n");
+    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
+    deskbell::Deskbell::start(&cfg, dir).await.unwrap()
+}
+
+async fn post_ticket(app: &deskbell::Deskbell, token: &str, visitor: &str, issue: &str) -> String {
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/tickets/create", app.intake_addr()))
+        .json(&json!({
+            "bot_token": token, "visitor_name": "José Müller", "visitor_email": visitor,
+            "visitor_phone": "+49 170 1234567", "issue": issue,
+            "page_url": "https://rosa.example/order"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    resp.json::<serde_json::Value>().await.unwrap()["ticket_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn header<'a>(m: &'a mail_parser::Message<'a>, name: &str) -> Option<String> {
+    m.header_raw(name).map(|v| v.trim().to_string())
+}
+
+async fn outbox_states(dir: &std::path::Path) -> Vec<(String, String, i64, Option<String>)> {
+    let conn = rusqlite::Connection::open(common::db_path(dir)).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT kind, state, attempts, last_error FROM outbox ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_confirmation_and_threaded_reply_arrive() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(dir.path(), &mail_config(&ms, &owner, ms.password(), "")).await;
+    let site = app
+        .inbox()
+        .add_site("Shop", &["https://rosa.example".into()])
+        .await
+        .unwrap();
+    let id = post_ticket(
+        &app,
+        &site.bot_token,
+        &visitor,
+        "Where is my Käsekuchen? 🎂\nOrder 4711",
+    )
+    .await;
+
+    // The owner's notification: one, with both parts and Reply-To the visitor.
+    let owner_box = ms.wait_for(&owner, 1, Duration::from_secs(20));
+    assert_eq!(owner_box.len(), 1, "exactly one notification");
+    let n = MessageParser::default().parse(&owner_box[0]).unwrap();
+    let subject = n.subject().unwrap();
+    assert!(
+        subject.contains(&format!("New Support Ticket #{id}"))
+            && subject.contains(&format!("[{id}]")),
+        "{subject}"
+    );
+    let reply_to = header(&n, "Reply-To").unwrap();
+    assert!(reply_to.contains(&visitor), "{reply_to}");
+    assert!(n
+        .body_text(0)
+        .unwrap()
+        .contains("Where is my Käsekuchen? 🎂"));
+    assert!(n.body_html(0).unwrap().contains("Käsekuchen"));
+    let secret = deskbell::secrets::install_secret(dir.path()).unwrap();
+    let mid = n.message_id().unwrap();
+    assert_eq!(
+        secret.verify(mid).map(|t| t.to_string()),
+        Some(id.clone()),
+        "signed Message-ID"
+    );
+    assert_eq!(Secret([0; 32]).verify(mid), None);
+
+    // The visitor's confirmation: automatic-reply headers, Reply-To the owner's plus-address.
+    let visitor_box = ms.wait_for(&visitor, 1, Duration::from_secs(20));
+    assert_eq!(visitor_box.len(), 1);
+    let c = MessageParser::default().parse(&visitor_box[0]).unwrap();
+    assert_eq!(
+        header(&c, "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        header(&c, "X-Auto-Response-Suppress").as_deref(),
+        Some("All")
+    );
+    let (local, domain) = owner.split_once('@').unwrap();
+    let plus = format!("{local}+{}@{domain}", id.to_ascii_lowercase());
+    assert!(header(&c, "Reply-To").unwrap().contains(&plus));
+    assert!(c.body_text(0).is_some() && c.body_html(0).is_some());
+    let confirmation_id = c.message_id().unwrap().to_string();
+
+    // The owner answers with an attachment: threaded onto the confirmation.
+    let attachment = deskbell::mail::compose::AttachmentFile {
+        name: "Rechnung März.pdf".into(),
+        content_type: "application/pdf".into(),
+        data: b"%PDF-1.4 test".to_vec(),
+    };
+    app.inbox()
+        .reply(
+            &id.parse().unwrap(),
+            "Hallo José,\n\nyour cake leaves today.",
+            vec![attachment],
+        )
+        .await
+        .unwrap();
+    let visitor_box = ms.wait_for(&visitor, 2, Duration::from_secs(20));
+    assert_eq!(visitor_box.len(), 2);
+    let r = MessageParser::default().parse(&visitor_box[1]).unwrap();
+    let subject = r.subject().unwrap();
+    assert!(
+        subject.starts_with("Re: ") && subject.ends_with(&format!("[{id}]")),
+        "{subject}"
+    );
+    assert_eq!(
+        header(&r, "In-Reply-To").unwrap(),
+        format!("<{confirmation_id}>")
+    );
+    assert!(header(&r, "References").unwrap().contains(&confirmation_id));
+    assert!(r.body_text(0).unwrap().contains("your cake leaves today."));
+    let att = r.attachment(0).expect("the attachment");
+    assert_eq!(att.attachment_name(), Some("Rechnung März.pdf"));
+    assert_eq!(att.contents(), b"%PDF-1.4 test");
+    assert_eq!(
+        secret
+            .verify(r.message_id().unwrap())
+            .map(|t| t.to_string()),
+        Some(id.clone())
+    );
+
+    // Everything sent is on the thread; the ticket now waits for the visitor.
+    let view = app.inbox().ticket(&id.parse().unwrap()).await.unwrap();
+    let kinds: Vec<_> = view
+        .messages
+        .iter()
+        .map(|m| (m.direction.to_string(), m.state.clone()))
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|(d, s)| d == "out" && s.as_deref() == Some("sent"))
+            .count(),
+        3,
+        "{kinds:?}"
+    );
+    assert_eq!(view.ticket.status.to_string(), "pending");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_down_then_up_across_a_restart_delivers_each_once() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let config = mail_config(&ms, &owner, ms.password(), "confirm_visitor = false\n");
+    ms.stop_smtp();
+
+    let app = start(dir.path(), &config).await;
+    let site = app
+        .inbox()
+        .add_site("Shop", &["https://rosa.example".into()])
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(
+            post_ticket(
+                &app,
+                &site.bot_token,
+                &address("v"),
+                &format!("ticket {i} while SMTP is down"),
+            )
+            .await,
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let states = outbox_states(dir.path()).await;
+    assert_eq!(states.len(), 3);
+    assert!(
+        states
+            .iter()
+            .all(|(_, s, a, e)| s == "queued" && *a >= 1 && e.is_some()),
+        "{states:?}"
+    );
+    app.stop().await;
+
+    // Deskbell restarts, then the server comes back.
+    let app = start(dir.path(), &config).await;
+    ms.start_smtp();
+    let got = ms.wait_for(&owner, 3, Duration::from_secs(40));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got_after = ms.messages(&owner, "INBOX");
+    assert_eq!(got.len(), 3);
+    assert_eq!(got_after.len(), 3, "nothing sent twice");
+    let mut subjects: Vec<String> = got_after
+        .iter()
+        .map(|raw| {
+            MessageParser::default()
+                .parse(raw)
+                .unwrap()
+                .subject()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    subjects.sort();
+    for id in &ids {
+        assert_eq!(
+            subjects.iter().filter(|s| s.contains(id.as_str())).count(),
+            1,
+            "{id} once"
+        );
+    }
+    assert!(outbox_states(dir.path())
+        .await
+        .iter()
+        .all(|(_, s, _, _)| s == "sent"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_fails_readably_without_a_retry_storm() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(
+        dir.path(),
+        &mail_config(&ms, &owner, "not-the-password", "confirm_visitor = false\n"),
+    )
+    .await;
+    let mut events = app.subscribe();
+    let site = app
+        .inbox()
+        .add_site("Shop", &["https://rosa.example".into()])
+        .await
+        .unwrap();
+    let first = post_ticket(&app, &site.bot_token, &address("v"), "first").await;
+    let reason = loop {
+        match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
+            Ok(Ok(deskbell::Event::SendFailed {
+                reason, ticket_id, ..
+            })) => {
+                assert_eq!(ticket_id, first);
+                break reason;
+            }
+            Ok(Ok(_)) => continue,
+            other => panic!("no SendFailed event: {other:?}"),
+        }
+    };
+    assert!(
+        reason.contains("refused the username or password"),
+        "{reason}"
+    );
+    assert!(reason.contains("app password"), "{reason}");
+    // More tickets arrive: they are stored and wait; no further login attempts are made.
+    for i in 0..3 {
+        post_ticket(&app, &site.bot_token, &address("v"), &format!("later {i}")).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let states = outbox_states(dir.path()).await;
+    assert_eq!(states[0].1, "failed");
+    assert_eq!(states[0].2, 1, "one attempt");
+    assert!(states[0].3.as_deref().unwrap().contains("password"));
+    assert!(
+        states[1..]
+            .iter()
+            .all(|(_, s, a, _)| s == "queued" && *a == 0),
+        "{states:?}"
+    );
+    assert_eq!(
+        app.inbox().tickets(Default::default()).await.unwrap().len(),
+        4
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_mail_to_one_visitor_is_capped() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("flood");
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(dir.path(), &mail_config(&ms, &owner, ms.password(), "")).await;
+    let site = app
+        .inbox()
+        .add_site("Shop", &["https://rosa.example".into()])
+        .await
+        .unwrap();
+    for i in 0..13 {
+        post_ticket(&app, &site.bot_token, &visitor, &format!("flood {i}")).await;
+    }
+    let states = outbox_states(dir.path()).await;
+    assert_eq!(
+        states
+            .iter()
+            .filter(|(k, _, _, _)| k == "confirmation")
+            .count(),
+        10
+    );
+    assert_eq!(
+        states
+            .iter()
+            .filter(|(k, _, _, _)| k == "notification")
+            .count(),
+        13
+    );
+    let got = ms.wait_for(&visitor, 10, Duration::from_secs(40));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(got.len(), 10);
+    assert_eq!(
+        ms.messages(&visitor, "INBOX").len(),
+        10,
+        "never more than the cap"
+    );
+    app.stop().await;
+}
