@@ -348,3 +348,79 @@ async fn automatic_mail_to_one_visitor_is_capped() {
     );
     app.stop().await;
 }
+
+fn doctor(dir: &std::path::Path, config: &str) -> (bool, String) {
+    let cfg = dir.join("doctor.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn doctor_says_exactly_what_is_wrong() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("[owner]\nemail = \"{owner}\"\n");
+
+    let (ok, text) = doctor(
+        dir.path(),
+        &format!("{base}{}", ms.smtp_config(&owner, ms.password())),
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("logged in"), "{text}");
+
+    let (ok, text) = doctor(
+        dir.path(),
+        &format!("{base}{}", ms.smtp_config(&owner, "wrong")),
+    );
+    assert!(!ok);
+    assert!(text.contains("refused the username or password"), "{text}");
+    assert!(
+        !text.contains("wrong"),
+        "the password is never printed: {text}"
+    );
+
+    // Implicit TLS against the STARTTLS port: a TLS failure, named as such.
+    let tls = ms
+        .smtp_config(&owner, ms.password())
+        .replace("security = \"starttls\"", "security = \"tls\"");
+    let (ok, text) = doctor(dir.path(), &format!("{base}{tls}"));
+    assert!(!ok);
+    assert!(
+        text.contains("secure connection") || text.contains("did not answer"),
+        "{text}"
+    );
+
+    // Without the test CA the server's certificate is not trusted.
+    let untrusted = ms
+        .smtp_config(&owner, ms.password())
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (ok, text) = doctor(dir.path(), &format!("{base}{untrusted}\n"));
+    assert!(!ok);
+    assert!(text.contains("secure connection"), "{text}");
+
+    // Nothing listening.
+    let port = ms.get("MAILSTACK_SUBMISSION_PORT");
+    let closed = ms
+        .smtp_config(&owner, ms.password())
+        .replace(&format!("port = {port}"), "port = 1");
+    let (ok, text) = doctor(dir.path(), &format!("{base}{closed}"));
+    assert!(!ok);
+    assert!(text.contains("cannot reach 127.0.0.1:1"), "{text}");
+}

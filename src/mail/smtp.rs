@@ -140,6 +140,27 @@ impl Smtp {
     }
 }
 
+/// Whether a connection error was really the TLS handshake failing (lettre reports those as
+/// connection errors, with rustls's error somewhere in the source chain).
+fn tls_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+            {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// Turns lettre's error into a class and an owner-readable sentence.
 fn classify(e: lettre::transport::smtp::Error, server: &str, doing: &str) -> SmtpError {
     let code = e.status().map(|c| c.to_string());
@@ -162,7 +183,7 @@ fn classify(e: lettre::transport::smtp::Error, server: &str, doing: &str) -> Smt
             Class::Transient,
             format!("{server} is busy or deferring mail: {detail}"),
         )
-    } else if e.is_tls() {
+    } else if e.is_tls() || tls_failure(&e) {
         (
             Class::Account,
             format!(
