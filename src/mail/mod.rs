@@ -2,10 +2,14 @@
 //! marks every outgoing message carries, `smtp` talks to the server, `outbox` is the durable
 //! queue and its worker.
 
+pub mod classify;
 pub mod compose;
 pub mod marks;
 pub mod outbox;
+pub mod parsed;
 pub mod smtp;
+pub mod thread;
+pub mod widget_fallback;
 
 use crate::config::Config;
 use marks::Secret;

@@ -1,0 +1,141 @@
+//! An incoming message reduced to what threading and storage need, read with mail-parser.
+//! Parsing never panics and never fails: a message we cannot make sense of still yields its
+//! raw bytes and whatever headers were readable.
+
+use mail_parser::{Address, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub message_id: Option<String>,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    pub from: Option<(Option<String>, String)>,
+    /// To, Cc, Delivered-To and X-Original-To addresses, lower case.
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    /// The full plain text (HTML converted when there is no text part).
+    pub body: String,
+    pub attachments: Vec<(String, String, Vec<u8>)>,
+    pub headers: Vec<(String, String)>,
+    /// A delivery-status report (bounce).
+    pub is_report: bool,
+    pub raw_sha256: String,
+}
+
+fn bare(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string()
+}
+
+fn ids(v: &HeaderValue<'_>) -> Vec<String> {
+    match v {
+        HeaderValue::Text(t) => vec![bare(t)],
+        HeaderValue::TextList(l) => l.iter().map(|t| bare(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn addresses(a: Option<&Address<'_>>) -> Vec<(Option<String>, String)> {
+    a.map(|a| {
+        a.iter()
+            .filter_map(|x| {
+                let email = x.address()?.trim().to_ascii_lowercase();
+                Some((x.name().map(|n| n.trim().to_string()), email))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+impl Parsed {
+    pub fn parse(raw: &[u8]) -> Self {
+        let raw_sha256 = hex::encode(Sha256::digest(raw));
+        let Some(m) = MessageParser::default().parse(raw) else {
+            return Self {
+                raw_sha256,
+                ..Self::default()
+            };
+        };
+        Self::from_message(&m, raw_sha256)
+    }
+
+    fn from_message(m: &Message<'_>, raw_sha256: String) -> Self {
+        let mut recipients: Vec<String> = addresses(m.to())
+            .into_iter()
+            .chain(addresses(m.cc()))
+            .map(|(_, e)| e)
+            .collect();
+        let mut headers = Vec::new();
+        for h in m.headers() {
+            let name = h.name().to_string();
+            let value = match h.value() {
+                HeaderValue::Text(t) => t.to_string(),
+                HeaderValue::TextList(l) => l.join(", "),
+                HeaderValue::Address(a) => a
+                    .iter()
+                    .filter_map(|x| x.address().map(str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                HeaderValue::ContentType(c) => {
+                    format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default())
+                }
+                _ => String::new(),
+            };
+            if matches!(h.name, HeaderName::Other(_)) {
+                let lower = name.to_ascii_lowercase();
+                if lower == "delivered-to" || lower == "x-original-to" {
+                    recipients.push(value.trim().trim_matches(['<', '>']).to_ascii_lowercase());
+                }
+            }
+            headers.push((name, value));
+        }
+        let is_report = m.content_type().is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("multipart")
+                && c.subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        });
+        let attachments = m
+            .attachments()
+            .filter(|a| !a.is_message())
+            .map(|a| {
+                let ct = a
+                    .content_type()
+                    .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("octet-stream")))
+                    .unwrap_or_else(|| "application/octet-stream".into());
+                let name = a.attachment_name().unwrap_or("attachment").to_string();
+                (name, ct, a.contents().to_vec())
+            })
+            .collect();
+        Self {
+            message_id: m.message_id().map(bare),
+            in_reply_to: ids(m.in_reply_to()),
+            references: ids(m.references()),
+            from: addresses(m.from()).into_iter().next(),
+            recipients,
+            subject: m.subject().unwrap_or_default().to_string(),
+            date: m
+                .date()
+                .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0)),
+            body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+            attachments,
+            headers,
+            is_report,
+            raw_sha256,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn from_email(&self) -> Option<&str> {
+        self.from.as_ref().map(|(_, e)| e.as_str())
+    }
+}

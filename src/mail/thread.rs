@@ -1,0 +1,284 @@
+//! Which ticket does an incoming mail belong to? DESIGN.md's order, first hit wins (the
+//! duplicate check, rule 1, happens in the importer against the store):
+//! 2. a valid signed token in In-Reply-To / References;
+//! 3. an In-Reply-To / References id equal to a stored message's id;
+//! 4. a plus-address token (`owner+tkt-…@`) in To / Cc / Delivered-To / X-Original-To;
+//! 5. (Gmail thread ids: with IMAP sync);
+//! 6. the subject tag `[TKT-…]`, only if the sender already takes part in that ticket — a
+//!    stranger must not inject into someone's ticket;
+//! 7. otherwise a new ticket, unless the mail is automatic, list mail, or the owner's own.
+//! Automatic replies and list mail are ignored whatever they reference; bounces go to the
+//! bounce handling. Pure: the store is behind [`Lookup`].
+
+use super::classify::Kind;
+use super::marks::Secret;
+use super::parsed::Parsed;
+use crate::domain::TicketId;
+
+pub trait Lookup {
+    /// The row of an existing ticket.
+    fn ticket(&self, id: &TicketId) -> Option<i64>;
+    /// The ticket row holding a message with this Message-ID.
+    fn ticket_of_message(&self, message_id: &str) -> Option<i64>;
+    /// Whether `email` is the visitor of, or has written on, the ticket.
+    fn is_participant(&self, ticket_row: i64, email: &str) -> bool;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    SignedToken,
+    KnownMessageId,
+    PlusAddress,
+    SubjectTag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Thread { ticket_row: i64, rule: Rule },
+    NewTicket,
+    Bounce,
+    Ignore(&'static str),
+}
+
+pub struct Context<'a> {
+    pub owner_email: &'a str,
+    pub secret: &'a Secret,
+    pub tickets_from_email: bool,
+}
+
+pub fn decide(p: &Parsed, kind: Kind, cx: &Context<'_>, look: &dyn Lookup) -> Decision {
+    match kind {
+        Kind::Bounce => return Decision::Bounce,
+        Kind::AutoReply => return Decision::Ignore("automatic reply"),
+        Kind::List => return Decision::Ignore("list mail"),
+        Kind::Person => {}
+    }
+    let referenced: Vec<&str> = p
+        .in_reply_to
+        .iter()
+        .chain(p.references.iter())
+        .map(String::as_str)
+        .collect();
+    for id in &referenced {
+        if let Some(row) = cx.secret.verify(id).and_then(|t| look.ticket(&t)) {
+            return Decision::Thread {
+                ticket_row: row,
+                rule: Rule::SignedToken,
+            };
+        }
+    }
+    for id in &referenced {
+        if let Some(row) = look.ticket_of_message(id) {
+            return Decision::Thread {
+                ticket_row: row,
+                rule: Rule::KnownMessageId,
+            };
+        }
+    }
+    if let Some(row) = plus_token(&p.recipients, cx.owner_email).and_then(|t| look.ticket(&t)) {
+        return Decision::Thread {
+            ticket_row: row,
+            rule: Rule::PlusAddress,
+        };
+    }
+    let from = p.from_email().unwrap_or("");
+    if let Some(row) = subject_tag(&p.subject).and_then(|t| look.ticket(&t)) {
+        if look.is_participant(row, from) {
+            return Decision::Thread {
+                ticket_row: row,
+                rule: Rule::SubjectTag,
+            };
+        }
+    }
+    if from.is_empty() {
+        return Decision::Ignore("no sender");
+    }
+    if from.eq_ignore_ascii_case(cx.owner_email) {
+        return Decision::Ignore("the owner's own mail");
+    }
+    if !cx.tickets_from_email {
+        return Decision::Ignore("tickets from email are off");
+    }
+    Decision::NewTicket
+}
+
+/// The ticket in a recipient `owner+tkt-…@domain` of the owner's own address.
+pub fn plus_token(recipients: &[String], owner: &str) -> Option<TicketId> {
+    let (o_local, o_domain) = owner.rsplit_once('@')?;
+    let o_local = o_local.split('+').next()?;
+    recipients.iter().find_map(|r| {
+        let (local, domain) = r.rsplit_once('@')?;
+        let (base, tag) = local.split_once('+')?;
+        (base.eq_ignore_ascii_case(o_local) && domain.eq_ignore_ascii_case(o_domain))
+            .then(|| tag.parse().ok())
+            .flatten()
+    })
+}
+
+/// The first `[TKT-YYYYMMDD-NNNN]` in a subject.
+pub fn subject_tag(subject: &str) -> Option<TicketId> {
+    let upper = subject.to_ascii_uppercase();
+    let mut rest = upper.as_str();
+    while let Some(start) = rest.find("[TKT-") {
+        let after = &rest[start + 1..];
+        if let Some(end) = after.find(']') {
+            if let Ok(id) = after[..end].parse() {
+                return Some(id);
+            }
+        }
+        rest = &rest[start + 1..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Fake {
+        tickets: HashMap<String, i64>,
+        messages: HashMap<String, i64>,
+        participants: Vec<(i64, String)>,
+    }
+
+    impl Lookup for Fake {
+        fn ticket(&self, id: &TicketId) -> Option<i64> {
+            self.tickets.get(&id.to_string()).copied()
+        }
+        fn ticket_of_message(&self, m: &str) -> Option<i64> {
+            self.messages.get(m).copied()
+        }
+        fn is_participant(&self, row: i64, email: &str) -> bool {
+            self.participants
+                .iter()
+                .any(|(r, e)| *r == row && e == email)
+        }
+    }
+
+    const OWNER: &str = "rosa@gmail.com";
+
+    fn fake() -> Fake {
+        Fake {
+            tickets: [
+                ("TKT-20261123-0001".to_string(), 1),
+                ("TKT-20261123-0002".to_string(), 2),
+            ]
+            .into_iter()
+            .collect(),
+            messages: [("CAF123@mail.gmail.com".to_string(), 2)]
+                .into_iter()
+                .collect(),
+            participants: vec![(1, "ana@example.com".into())],
+        }
+    }
+
+    fn mail(extra: &str) -> Parsed {
+        let raw = format!("From: Ana <ana@example.com>\r\nTo: rosa@gmail.com\r\nMessage-ID: <new@x>\r\n{extra}\r\nhello\r\n");
+        Parsed::parse(raw.as_bytes())
+    }
+
+    fn decide_with(p: &Parsed, secret: &Secret) -> Decision {
+        let cx = Context {
+            owner_email: OWNER,
+            secret,
+            tickets_from_email: true,
+        };
+        decide(p, super::super::classify::classify(p), &cx, &fake())
+    }
+
+    #[test]
+    fn each_rule_in_order() {
+        let s = Secret([1; 32]);
+        let token = s.message_id(&"TKT-20261123-0001".parse().unwrap(), "c", "gmail.com");
+        let p = mail(&format!(
+            "In-Reply-To: <{token}>\r\nSubject: Re: x [TKT-20261123-0002]\r\n"
+        ));
+        assert_eq!(
+            decide_with(&p, &s),
+            Decision::Thread {
+                ticket_row: 1,
+                rule: Rule::SignedToken
+            }
+        );
+
+        let p = mail("References: <other@x> <CAF123@mail.gmail.com>\r\nSubject: hi\r\n");
+        assert_eq!(
+            decide_with(&p, &s),
+            Decision::Thread {
+                ticket_row: 2,
+                rule: Rule::KnownMessageId
+            }
+        );
+
+        let p = Parsed::parse(b"From: ana@example.com\r\nTo: rosa+tkt-20261123-0002@gmail.com\r\nSubject: hi\r\n\r\nx");
+        assert_eq!(
+            decide_with(&p, &s),
+            Decision::Thread {
+                ticket_row: 2,
+                rule: Rule::PlusAddress
+            }
+        );
+
+        let p = mail("Subject: Re: my cake [TKT-20261123-0001]\r\n");
+        assert_eq!(
+            decide_with(&p, &s),
+            Decision::Thread {
+                ticket_row: 1,
+                rule: Rule::SubjectTag
+            }
+        );
+
+        let p = mail("Subject: a new question\r\n");
+        assert_eq!(decide_with(&p, &s), Decision::NewTicket);
+    }
+
+    #[test]
+    fn a_forged_token_does_not_match() {
+        let s = Secret([1; 32]);
+        let forged =
+            Secret([9; 32]).message_id(&"TKT-20261123-0001".parse().unwrap(), "c", "gmail.com");
+        let p = mail(&format!("In-Reply-To: <{forged}>\r\nSubject: hi\r\n"));
+        assert_eq!(decide_with(&p, &s), Decision::NewTicket);
+    }
+
+    #[test]
+    fn a_stranger_using_a_subject_tag_does_not_land_on_it() {
+        let s = Secret([1; 32]);
+        let p = Parsed::parse(
+            b"From: mallory@evil.example\r\nSubject: Re: [TKT-20261123-0001]\r\n\r\nx",
+        );
+        assert_eq!(decide_with(&p, &s), Decision::NewTicket);
+    }
+
+    #[test]
+    fn automatic_and_own_mail_create_nothing() {
+        let s = Secret([1; 32]);
+        let token = s.message_id(&"TKT-20261123-0001".parse().unwrap(), "c", "gmail.com");
+        let ooo = mail(&format!(
+            "Auto-Submitted: auto-replied\r\nIn-Reply-To: <{token}>\r\nSubject: Out of office\r\n"
+        ));
+        assert_eq!(decide_with(&ooo, &s), Decision::Ignore("automatic reply"));
+        let own = Parsed::parse(b"From: rosa@gmail.com\r\nSubject: note to self\r\n\r\nx");
+        assert_eq!(
+            decide_with(&own, &s),
+            Decision::Ignore("the owner's own mail")
+        );
+        let bounce =
+            Parsed::parse(b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered\r\n\r\nx");
+        assert_eq!(decide_with(&bounce, &s), Decision::Bounce);
+    }
+
+    #[test]
+    fn tags_and_plus_tokens() {
+        assert_eq!(
+            subject_tag("Re: [x] [TKT-20261123-0001] hi")
+                .unwrap()
+                .to_string(),
+            "TKT-20261123-0001"
+        );
+        assert!(subject_tag("TKT-20261123-0001 without brackets").is_none());
+        assert!(plus_token(&["rosa+tkt-20261123-0001@other.com".into()], OWNER).is_none());
+        assert!(plus_token(&["eve+tkt-20261123-0001@gmail.com".into()], OWNER).is_none());
+    }
+}
