@@ -71,6 +71,11 @@ pub enum Event {
         status: Status,
         priority: Priority,
     },
+    ReplyReceived {
+        ticket_id: String,
+        from: String,
+        first_line: String,
+    },
     MailSent {
         ticket_id: String,
         mail: outbox::Kind,

@@ -2,6 +2,7 @@
 //! line and config"); add to them freely, rename nothing.
 
 mod demo;
+mod mail;
 mod output;
 mod reply;
 mod serve;
@@ -48,6 +49,9 @@ enum Command {
         #[arg(long = "attach", value_name = "FILE")]
         attach: Vec<PathBuf>,
     },
+    /// Mail in: import .eml / .mbox files.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Check the config and the SMTP login.
     Doctor,
     /// List, show and change tickets.
@@ -109,6 +113,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo { port } => demo::run(&ctx, port).await,
         Command::Reply { id, text, attach } => reply::reply(&ctx, id, text, attach).await,
         Command::Doctor => reply::doctor(&ctx).await,
+        Command::Mail(c) => mail::run(&ctx, c).await,
         Command::Site(c) => site::run(&ctx, c).await,
         Command::Tickets(c) => tickets::run(&ctx, c).await,
     }

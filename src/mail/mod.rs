@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod compose;
+pub mod import;
 pub mod marks;
 pub mod outbox;
 pub mod parsed;
@@ -22,6 +23,7 @@ pub struct MailSettings {
     pub business: Option<String>,
     pub confirm_visitor: bool,
     pub plus_addressing: bool,
+    pub tickets_from_email: bool,
     pub secret: Secret,
     /// The right-hand side of our Message-IDs (the owner's domain).
     pub domain: String,
@@ -48,6 +50,7 @@ impl MailSettings {
                 .or_else(|| config.owner.name.clone()),
             confirm_visitor: config.mail.confirm_visitor,
             plus_addressing: config.mail.plus_addressing,
+            tickets_from_email: config.mail.tickets_from_email,
             secret,
             domain,
             max_age: chrono::Duration::hours(i64::from(config.mail.max_age_hours)),

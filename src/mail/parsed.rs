@@ -15,7 +15,7 @@ pub struct Parsed {
     pub recipients: Vec<String>,
     pub subject: String,
     pub date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The full plain text (HTML converted when there is no text part).
+    /// The full plain text (HTML converted when there is no text part), LF line ends, trimmed.
     pub body: String,
     pub attachments: Vec<(String, String, Vec<u8>)>,
     pub headers: Vec<(String, String)>,
@@ -120,7 +120,10 @@ impl Parsed {
             date: m
                 .date()
                 .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0)),
-            body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+            body: m
+                .body_text(0)
+                .map(|b| b.replace("\r\n", "\n").trim().to_string())
+                .unwrap_or_default(),
             attachments,
             headers,
             is_report,

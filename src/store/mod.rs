@@ -10,6 +10,7 @@
 mod checkpoint;
 mod conn;
 pub mod events;
+pub mod inbound;
 pub mod outbox;
 pub mod sites;
 pub mod tickets;

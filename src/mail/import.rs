@@ -1,0 +1,219 @@
+//! The inbound pipeline, shared by `deskbell mail import` (.eml / .mbox) and the IMAP sync:
+//! parse → duplicate check → classify → thread (DESIGN.md's order) → store, all in one
+//! transaction, then a live event. Never panics on what a mailbox holds.
+
+use super::classify::{classify, Kind};
+use super::parsed::Parsed;
+use super::thread::{decide, Context, Decision, Rule};
+use super::widget_fallback;
+use crate::domain::{validate, Channel, NewTicket, Visitor};
+use crate::inbox::{Event, Inbox, InboxError};
+use crate::store::{inbound, tickets};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Duplicate,
+    Appended { ticket_id: String, rule: Rule },
+    Created { ticket_id: String },
+    Bounced { ticket_id: Option<String> },
+    Ignored(&'static str),
+}
+
+/// Imports one raw message.
+pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> {
+    let mail = inbox
+        .mail()
+        .cloned()
+        .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))?;
+    let parsed = Parsed::parse(&raw);
+    let kind = classify(&parsed);
+    let text = new_text(&parsed);
+    let preview = first_line(&text);
+    let sender = parsed.from_email().unwrap_or_default().to_string();
+    let bounce_ids = if kind == Kind::Bounce {
+        bounce_candidates(&parsed, &raw)
+    } else {
+        Vec::new()
+    };
+    let now = inbox.clock().now();
+    let tz = inbox.tz();
+    let outcome = inbox
+        .store()
+        .write(move |c| {
+            if inbound::is_duplicate(c, &parsed)? {
+                return Ok(Outcome::Duplicate);
+            }
+            let cx = Context {
+                owner_email: &mail.owner_email,
+                secret: &mail.secret,
+                tickets_from_email: mail.tickets_from_email,
+            };
+            let own = parsed
+                .from_email()
+                .is_some_and(|f| f.eq_ignore_ascii_case(&mail.owner_email));
+            match decide(&parsed, kind, &cx, &inbound::StoreLookup(c)) {
+                Decision::Thread { ticket_row, rule } => {
+                    let m = inbound::Incoming {
+                        parsed: &parsed,
+                        text: &text,
+                        raw: &raw,
+                        direction: if own { "out" } else { "in" },
+                    };
+                    let ticket_id = inbound::append(c, ticket_row, &m, now)?;
+                    Ok(Outcome::Appended { ticket_id, rule })
+                }
+                Decision::NewTicket => {
+                    let new = ticket_from_mail(&parsed, &text);
+                    let inserted = tickets::insert(c, tz, &new, None, now)?;
+                    inbound::attach_source(c, inserted.row, &parsed, &raw)?;
+                    Ok(Outcome::Created {
+                        ticket_id: inserted.ticket.ticket_id,
+                    })
+                }
+                Decision::Bounce => {
+                    let reason = bounce_reason(&parsed);
+                    let row = inbound::mark_bounced(c, &bounce_ids, &reason, now)?;
+                    let ticket_id = match row {
+                        Some(r) => Some(tickets::by_row(c, r)?.ticket_id),
+                        None => None,
+                    };
+                    Ok(Outcome::Bounced { ticket_id })
+                }
+                Decision::Ignore(why) => Ok(Outcome::Ignored(why)),
+            }
+        })
+        .await?;
+    match &outcome {
+        Outcome::Appended { ticket_id, .. } => inbox.emit_event(Event::ReplyReceived {
+            ticket_id: ticket_id.clone(),
+            from: sender,
+            first_line: preview,
+        }),
+        Outcome::Created { ticket_id } => {
+            let id = ticket_id
+                .parse()
+                .map_err(|_| InboxError::Invalid(format!("bad ticket id {ticket_id}")))?;
+            if let Ok(view) = inbox.ticket(&id).await {
+                inbox.emit_event(Event::TicketCreated {
+                    ticket_id: ticket_id.clone(),
+                    visitor: view.ticket.visitor.name.clone(),
+                    first_line: first_line(&view.ticket.issue),
+                    spam: false,
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .take(120)
+        .collect()
+}
+
+/// The new words of a message (quoted history and signature removed).
+pub fn new_text(p: &Parsed) -> String {
+    p.body.trim().to_string() // REPLY_TEXT: replaced by reply_text::split when it lands
+}
+
+/// A ticket from a mail nobody threaded: the widget's fallback block if present (the sender's
+/// address stays the truth), else the sender and the new text.
+fn ticket_from_mail(p: &Parsed, text: &str) -> NewTicket {
+    let (from_name, from_email) = p.from.clone().unwrap_or((None, String::new()));
+    let block = widget_fallback::parse(&p.body);
+    let mut e = validate::FieldErrors::new();
+    let name = block
+        .as_ref()
+        .and_then(|b| b.name.as_deref())
+        .and_then(|n| validate::single_line(&mut e, "name", Some(n), true, validate::MAX_NAME))
+        .or_else(|| {
+            from_name.as_deref().and_then(|n| {
+                validate::single_line(&mut e, "name", Some(n), true, validate::MAX_NAME)
+            })
+        })
+        .unwrap_or_else(|| from_email.split('@').next().unwrap_or("").to_string());
+    let phone = block
+        .as_ref()
+        .and_then(|b| b.phone.as_deref())
+        .and_then(|v| validate::phone(&mut e, "phone", Some(v)));
+    let page_url = block
+        .as_ref()
+        .and_then(|b| b.page.as_deref())
+        .and_then(|v| validate::page_url(&mut e, "page", Some(v)));
+    let session_id = block
+        .as_ref()
+        .and_then(|b| b.session.as_deref())
+        .and_then(|v| {
+            validate::single_line(&mut e, "session", Some(v), false, validate::MAX_SESSION)
+        });
+    let issue = block
+        .as_ref()
+        .map(|b| b.issue.clone())
+        .filter(|i| !i.trim().is_empty())
+        .unwrap_or_else(|| text.to_string());
+    let issue = if issue.trim().is_empty() {
+        p.subject.clone()
+    } else {
+        issue
+    };
+    let issue: String = issue.chars().take(validate::MAX_ISSUE * 4).collect();
+    NewTicket {
+        site_id: None,
+        channel: Channel::Email,
+        visitor: Visitor {
+            name,
+            email: from_email,
+            phone,
+        },
+        session_id,
+        issue,
+        page_url,
+        spam: false,
+    }
+}
+
+/// Message-IDs a bounce may name: its own references and the headers of the returned mail.
+fn bounce_candidates(p: &Parsed, raw: &[u8]) -> Vec<String> {
+    let mut ids: Vec<String> = p.in_reply_to.iter().chain(&p.references).cloned().collect();
+    let text = String::from_utf8_lossy(raw);
+    for line in text.lines() {
+        let lower = line.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix("message-id:") {
+            let start = line.len() - rest.len();
+            let v = line[start..]
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>');
+            if !v.is_empty() && !ids.iter().any(|i| i == v) && Some(v) != p.message_id.as_deref() {
+                ids.push(v.to_string());
+            }
+        }
+    }
+    ids
+}
+
+fn bounce_reason(p: &Parsed) -> String {
+    let diag = p
+        .body
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("diagnostic-code:"))
+        .map(|l| l.trim().to_string());
+    diag.unwrap_or_else(|| format!("bounced: {}", p.subject))
+}
+
+/// Splits an mbox file into raw messages; a single .eml gives itself.
+pub fn split_file(bytes: &[u8]) -> Vec<Vec<u8>> {
+    if bytes.starts_with(b"From ") {
+        mail_parser::mailbox::mbox::MessageIterator::new(std::io::Cursor::new(bytes))
+            .filter_map(Result::ok)
+            .map(|m| m.unwrap_contents())
+            .collect()
+    } else {
+        vec![bytes.to_vec()]
+    }
+}

@@ -1,0 +1,261 @@
+//! Mail in through the import pipeline (`deskbell mail import` and, later, IMAP): threading
+//! rules with a real store, duplicates, automatic replies, bounces, the widget's fallback
+//! mail, mbox files, and arbitrary bytes.
+
+use deskbell::mail::import::{import, split_file, Outcome};
+use deskbell::mail::thread::Rule;
+use deskbell::{Config, Inbox};
+use std::sync::Arc;
+
+const OWNER: &str = "rosa@bakery.example";
+
+fn inbox(dir: &std::path::Path) -> Inbox {
+    let cfg = Config::from_toml(
+        &format!("[owner]\nemail = \"{OWNER}\"\ntimezone = \"UTC\"\n"),
+        "test",
+        Vec::<(String, String)>::new(),
+    )
+    .unwrap();
+    deskbell::app::open_inbox(&cfg, dir, Arc::new(deskbell::clock::SystemClock)).unwrap()
+}
+
+fn eml(headers: &str, body: &str) -> Vec<u8> {
+    format!("{headers}Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n")
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
+}
+
+async fn web_ticket(inbox: &Inbox, visitor: &str) -> String {
+    let new = deskbell::domain::NewTicket {
+        site_id: None,
+        channel: deskbell::domain::Channel::Web,
+        visitor: deskbell::domain::Visitor {
+            name: "Ana".into(),
+            email: visitor.into(),
+            phone: None,
+        },
+        session_id: None,
+        issue: "Is the rye bread vegan?".into(),
+        page_url: None,
+        spam: false,
+    };
+    inbox
+        .create_ticket(new, None)
+        .await
+        .unwrap()
+        .ticket
+        .ticket_id
+}
+
+async fn status(inbox: &Inbox, id: &str) -> String {
+    inbox
+        .ticket(&id.parse().unwrap())
+        .await
+        .unwrap()
+        .ticket
+        .status
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_reply_threads_once_and_reopens_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let id = web_ticket(&inbox, "ana@example.com").await;
+    let reply_mid = inbox
+        .reply(&id.parse().unwrap(), "Yes, it is.", vec![])
+        .await
+        .unwrap();
+    assert_eq!(status(&inbox, &id).await, "pending");
+
+    let raw = eml(
+        &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Re: Is the rye bread vegan? [{id}]\r\nMessage-ID: <ana-1@example.com>\r\nIn-Reply-To: <{reply_mid}>\r\n"),
+        "Great, thanks! I'll pick one up.",
+    );
+    let first = import(&inbox, raw.clone()).await.unwrap();
+    assert_eq!(
+        first,
+        Outcome::Appended {
+            ticket_id: id.clone(),
+            rule: Rule::SignedToken
+        }
+    );
+    assert_eq!(import(&inbox, raw).await.unwrap(), Outcome::Duplicate);
+    let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();
+    let incoming: Vec<_> = view
+        .messages
+        .iter()
+        .filter(|m| m.message_id.as_deref() == Some("ana-1@example.com"))
+        .collect();
+    assert_eq!(incoming.len(), 1, "stored once");
+    assert_eq!(incoming[0].body, "Great, thanks! I'll pick one up.");
+    assert_eq!(
+        view.ticket.status.to_string(),
+        "open",
+        "a visitor reply reopens"
+    );
+
+    // The same bytes under another Message-ID are still a duplicate (hash of the raw bytes)…
+    // …and the same Message-ID with other bytes too.
+    let again = eml(
+        &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Re: x\r\nMessage-ID: <ana-1@example.com>\r\n"),
+        "different bytes, same id",
+    );
+    assert_eq!(import(&inbox, again).await.unwrap(), Outcome::Duplicate);
+}
+
+#[tokio::test]
+async fn strangers_automatic_mail_and_bounces() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let id = web_ticket(&inbox, "ana@example.com").await;
+    let reply_mid = inbox
+        .reply(&id.parse().unwrap(), "Yes.", vec![])
+        .await
+        .unwrap();
+
+    // A stranger using the subject tag gets a ticket of their own.
+    let stranger = eml(
+        &format!("From: Mallory <mallory@evil.example>\r\nTo: {OWNER}\r\nSubject: Re: [{id}] please refund me\r\nMessage-ID: <m-1@evil.example>\r\n"),
+        "Refund to my account please.",
+    );
+    let out = import(&inbox, stranger).await.unwrap();
+    let Outcome::Created { ticket_id } = out else {
+        panic!("{out:?}")
+    };
+    assert_ne!(ticket_id, id);
+    let before = inbox
+        .ticket(&id.parse().unwrap())
+        .await
+        .unwrap()
+        .messages
+        .len();
+
+    // An out-of-office answer to our reply: nothing stored, status unchanged.
+    let ooo = eml(
+        &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Out of office\r\nMessage-ID: <ooo@example.com>\r\nAuto-Submitted: auto-replied\r\nIn-Reply-To: <{reply_mid}>\r\n"),
+        "I am away until Monday.",
+    );
+    assert_eq!(
+        import(&inbox, ooo).await.unwrap(),
+        Outcome::Ignored("automatic reply")
+    );
+    let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();
+    assert_eq!(view.messages.len(), before);
+    assert_eq!(view.ticket.status.to_string(), "pending");
+    assert_eq!(
+        inbox.tickets(Default::default()).await.unwrap().len(),
+        2,
+        "no ticket from an auto-reply"
+    );
+
+    // A bounce of our reply marks that send failed.
+    let bounce = format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nTo: {OWNER}\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; ana@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {OWNER}\r\nTo: ana@example.com\r\nMessage-ID: <{reply_mid}>\r\nSubject: Re: x\r\n--b--\r\n"
+    );
+    let out = import(&inbox, bounce.into_bytes()).await.unwrap();
+    assert_eq!(
+        out,
+        Outcome::Bounced {
+            ticket_id: Some(id.clone())
+        }
+    );
+    let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();
+    let sent = view
+        .messages
+        .iter()
+        .find(|m| m.message_id.as_deref() == Some(reply_mid.as_str()))
+        .unwrap();
+    assert_eq!(sent.state.as_deref(), Some("failed"));
+}
+
+#[tokio::test]
+async fn widget_fallback_mail_becomes_a_ticket_with_the_visitors_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let raw = eml(
+        &format!("From: Sam Lee <sam@example.com>\r\nTo: {OWNER}\r\nSubject: Support request from Sam Lee\r\nMessage-ID: <w-1@example.com>\r\n"),
+        "My cake order for Saturday hasn't been confirmed yet.\r\nOrder #4411.\r\n\r\n--- Deskbell ticket request ---\r\nName: Sam Lee\r\nEmail: sam@example.com\r\nPhone: +1 (555) 010-2030\r\nPage: https://rosa.example/order?item=cake\r\nSession: 3af529fd\r\n",
+    );
+    let out = import(&inbox, raw).await.unwrap();
+    let Outcome::Created { ticket_id } = out else {
+        panic!("{out:?}")
+    };
+    let t = inbox
+        .ticket(&ticket_id.parse().unwrap())
+        .await
+        .unwrap()
+        .ticket;
+    assert_eq!(t.visitor.name, "Sam Lee");
+    assert_eq!(t.visitor.email, "sam@example.com");
+    assert_eq!(t.visitor.phone.as_deref(), Some("+1 (555) 010-2030"));
+    assert_eq!(
+        t.page_url.as_deref(),
+        Some("https://rosa.example/order?item=cake")
+    );
+    assert_eq!(t.session_id.as_deref(), Some("3af529fd"));
+    assert_eq!(
+        t.issue,
+        "My cake order for Saturday hasn't been confirmed yet.\nOrder #4411."
+    );
+    assert_eq!(t.channel.to_string(), "email");
+}
+
+#[tokio::test]
+async fn mbox_files_import_every_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let one = String::from_utf8(eml(
+        "From: a@example.com\r\nSubject: first\r\nMessage-ID: <1@x>\r\n",
+        "one",
+    ))
+    .unwrap();
+    let two = String::from_utf8(eml(
+        "From: b@example.com\r\nSubject: second\r\nMessage-ID: <2@x>\r\n",
+        "two",
+    ))
+    .unwrap();
+    let mbox = format!("From a@example.com Wed Nov 25 10:00:00 2026\n{}\nFrom b@example.com Wed Nov 25 10:01:00 2026\n{}\n", one.replace("\r\n", "\n"), two.replace("\r\n", "\n"));
+    let parts = split_file(mbox.as_bytes());
+    assert_eq!(parts.len(), 2);
+    for raw in parts {
+        assert!(matches!(
+            import(&inbox, raw).await.unwrap(),
+            Outcome::Created { .. }
+        ));
+    }
+    assert_eq!(inbox.tickets(Default::default()).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn arbitrary_bytes_never_panic_the_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    // A small deterministic generator (xorshift) over random bytes and mangled real mail.
+    let seed_mail = eml("From: Ana <ana@example.com>\r\nSubject: =?utf-8?B?w6Q=?= [TKT-20261125-0001]\r\nMessage-ID: <s@x>\r\nIn-Reply-To: <tkt-20261125-0001.c.00ff@x>\r\n", "body\r\n> quoted\r\n-- \r\nsig");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in 0..300 {
+        let mut raw = if i % 2 == 0 {
+            (0..(next() % 2000))
+                .map(|_| next() as u8)
+                .collect::<Vec<u8>>()
+        } else {
+            seed_mail.clone()
+        };
+        for _ in 0..(next() % 20) {
+            if raw.is_empty() {
+                break;
+            }
+            let at = (next() as usize) % raw.len();
+            raw[at] = next() as u8;
+        }
+        let _ = import(&inbox, raw).await.unwrap();
+    }
+}
