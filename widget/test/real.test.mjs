@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
 
@@ -112,4 +112,28 @@ test('the same page on an origin the site did not register is refused and stores
   assert.equal(pre.status, 403);
   assert.equal(pre.headers.get('access-control-allow-origin'), null);
   assert.equal(cli('tickets', 'list', '--all', '--json').length, before, 'no ticket stored');
+
+  // The visitor takes the "email it instead" offer: the prepared mail, once it reaches the
+  // owner's mailbox and is imported, becomes a ticket with the visitor's details.
+  const href = await W(page, '.mail').getAttribute('href');
+  const url = new URL(href);
+  const subject = url.searchParams.get('subject') ?? '';
+  const body = url.searchParams.get('body') ?? '';
+  assert.equal(url.pathname, 'rosa@example.com');
+  assert.match(subject, /^Support request from Mallory$/);
+  const eml = [
+    'From: Mallory <mallory@example.com>', `To: ${url.pathname}`, `Subject: ${subject}`,
+    'Message-ID: <fallback-1@example.com>', 'Date: Wed, 25 Nov 2026 10:00:00 +0000',
+    'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', body,
+  ].join('\r\n');
+  const file = `${DATA}/fallback.eml`;
+  writeFileSync(file, eml);
+  const [result] = cli('mail', 'import', file, '--json');
+  assert.equal(result.outcome, 'new ticket');
+  const ticket = cli('tickets', 'show', result.ticket_id, '--json');
+  assert.equal(ticket.visitor.name, 'Mallory');
+  assert.equal(ticket.visitor.email, 'mallory@example.com');
+  assert.equal(ticket.issue, 'This should never arrive.');
+  assert.match(ticket.page_url, /^http:\/\/127\.0\.0\.1:\d+\//);
+  assert.equal(ticket.channel, 'email');
 });
