@@ -76,8 +76,9 @@ impl Deskbell {
         let app = crate::intake::router(inbox.clone(), &config.intake)
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
-        let outbox = match (&config.smtp.host, inbox.mail()) {
-            (Some(_), Some(m)) => {
+        let smtp_set = config.smtp.host.is_some() || config.smtp.preset.is_some();
+        let outbox = match (smtp_set, inbox.mail()) {
+            (true, Some(m)) => {
                 let smtp = crate::mail::smtp::Smtp::new(&config.smtp, Some(&m.owner_email))?;
                 Some(tokio::spawn(crate::mail::outbox::run(
                     inbox.clone(),

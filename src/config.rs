@@ -105,6 +105,8 @@ impl ForwardedHeader {
 #[derive(Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Account {
+    /// `"gmail"` fills in Gmail's host, port and security (explicit keys still win).
+    pub preset: Option<Preset>,
     pub host: Option<String>,
     #[serde(deserialize_with = "lenient_port")]
     pub port: Option<u16>,
@@ -119,6 +121,7 @@ pub struct Account {
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Account")
+            .field("preset", &self.preset)
             .field("host", &self.host)
             .field("port", &self.port)
             .field("security", &self.security)
@@ -127,6 +130,12 @@ impl std::fmt::Debug for Account {
             .field("ca_file", &self.ca_file)
             .finish()
     }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Gmail,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! (give up on this mail), and whether it is the account's fault (stop sending until fixed),
 //! with a sentence an owner understands.
 
-use crate::config::{Account, Security};
+use crate::config::{Account, Preset, Security};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -68,9 +68,14 @@ pub struct Smtp {
 impl Smtp {
     /// Builds the transport (no connection yet). `default_user` is the owner's address.
     pub fn new(account: &Account, default_user: Option<&str>) -> Result<Self, SmtpError> {
-        let host = account.host.clone().ok_or_else(|| {
-            SmtpError::NotConfigured("set smtp.host (for Gmail: smtp.gmail.com)".into())
-        })?;
+        let gmail = account.preset == Some(Preset::Gmail);
+        let host = account
+            .host
+            .clone()
+            .or_else(|| gmail.then(|| GMAIL_HOST.to_string()))
+            .ok_or_else(|| {
+                SmtpError::NotConfigured("set smtp.host, or smtp.preset = \"gmail\"".into())
+            })?;
         let security = account.security.unwrap_or(Security::Starttls);
         let port = account.port.unwrap_or(match security {
             Security::Starttls => 587,
@@ -205,5 +210,35 @@ fn classify(e: lettre::transport::smtp::Error, server: &str, doing: &str) -> Smt
         summary,
         class,
         source: e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The pooled transport needs a runtime even to be built.
+    #[tokio::test]
+    async fn gmail_preset_fills_the_server_and_explicit_keys_win() {
+        let gmail = Account {
+            preset: Some(Preset::Gmail),
+            ..Account::default()
+        };
+        assert_eq!(
+            Smtp::new(&gmail, Some("rosa@gmail.com")).unwrap().server(),
+            "smtp.gmail.com:587"
+        );
+        let implicit = Account {
+            preset: Some(Preset::Gmail),
+            security: Some(Security::Tls),
+            ..Account::default()
+        };
+        assert_eq!(
+            Smtp::new(&implicit, None).unwrap().server(),
+            "smtp.gmail.com:465"
+        );
+        let err = Smtp::new(&Account::default(), None).err().unwrap();
+        assert!(err.to_string().contains("smtp.host"), "{err}");
+        assert_eq!(err.class(), Class::Account);
     }
 }
