@@ -71,7 +71,7 @@ async fn a_reply_threads_once_and_reopens_the_ticket() {
 
     let raw = eml(
         &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Re: Is the rye bread vegan? [{id}]\r\nMessage-ID: <ana-1@example.com>\r\nIn-Reply-To: <{reply_mid}>\r\n"),
-        "Great, thanks! I'll pick one up.",
+        "Great, thanks! I'll pick one up.\r\n\r\nOn Wed, 25 Nov 2026 at 09:00, Rosa <rosa@bakery.example> wrote:\r\n> Yes, it is.\r\n",
     );
     let first = import(&inbox, raw.clone()).await.unwrap();
     assert_eq!(
@@ -89,7 +89,14 @@ async fn a_reply_threads_once_and_reopens_the_ticket() {
         .filter(|m| m.message_id.as_deref() == Some("ana-1@example.com"))
         .collect();
     assert_eq!(incoming.len(), 1, "stored once");
-    assert_eq!(incoming[0].body, "Great, thanks! I'll pick one up.");
+    assert_eq!(
+        incoming[0].text, "Great, thanks! I'll pick one up.",
+        "only the new words"
+    );
+    assert!(
+        incoming[0].body.contains("> Yes, it is."),
+        "the full body is kept"
+    );
     assert_eq!(
         view.ticket.status.to_string(),
         "open",

@@ -27,7 +27,10 @@ pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> 
         .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))?;
     let parsed = Parsed::parse(&raw);
     let kind = classify(&parsed);
-    let text = new_text(&parsed);
+    // The whole message when it parses (HTML quote markers are seen there), else the text.
+    let text = super::reply_text::split_message(&raw)
+        .map(|s| s.text)
+        .unwrap_or_else(|| new_text(&parsed));
     let preview = first_line(&text);
     let sender = parsed.from_email().unwrap_or_default().to_string();
     let bounce_ids = if kind == Kind::Bounce {
@@ -118,7 +121,7 @@ fn first_line(s: &str) -> String {
 
 /// The new words of a message (quoted history and signature removed).
 pub fn new_text(p: &Parsed) -> String {
-    p.body.trim().to_string() // REPLY_TEXT: replaced by reply_text::split when it lands
+    super::reply_text::split(&p.body).text
 }
 
 /// A ticket from a mail nobody threaded: the widget's fallback block if present (the sender's

@@ -8,6 +8,7 @@ pub mod import;
 pub mod marks;
 pub mod outbox;
 pub mod parsed;
+pub mod reply_text;
 pub mod smtp;
 pub mod thread;
 pub mod widget_fallback;

@@ -80,6 +80,32 @@ test('a visitor raises a ticket; it is stored with their words; screenshots of e
   await mobile.screenshot({ path: SHOTS + 'mobile-open.png' });
 });
 
+test('the real server\'s field errors (422) appear next to the fields', { skip: SKIP }, async (t) => {
+  const page = await fresh(t, PAGE);
+  // The widget validates like the server, so change the body in flight to reach the server's
+  // own 422 (the answer itself is the real listener's).
+  await page.route('**/tickets/create', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    const body = req.postDataJSON();
+    body.visitor_email = 'not-an-address';
+    body.visitor_phone = 'call me';
+    return route.continue({ postData: JSON.stringify(body) });
+  });
+  const answers = [];
+  page.on('response', (r) => { if (r.url().endsWith('/tickets/create') && r.request().method() === 'POST') answers.push(r.status()); });
+  await openPanel(page);
+  await W(page, '#db-name').fill('Vera');
+  await W(page, '#db-email').fill('vera@example.com');
+  await W(page, '#db-issue').fill('Do you deliver on Sundays?');
+  await W(page, '.send').click();
+  await W(page, '#db-email-err:not(:empty)').waitFor();
+  assert.deepEqual(answers, [422]);
+  assert.match(await W(page, '#db-email-err').textContent(), /valid email address/);
+  assert.match(await W(page, '#db-phone-err').textContent(), /digits/);
+  assert.equal(await W(page, '#db-email').getAttribute('aria-invalid'), 'true');
+});
+
 test('the same page on an origin the site did not register is refused and stores nothing', { skip: SKIP }, async (t) => {
   // Serve the demo page's HTML from another loopback port: same token, unregistered origin.
   const html = await (await fetch(PAGE)).text();
