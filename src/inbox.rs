@@ -219,10 +219,8 @@ impl Inbox {
             .store
             .read(move |c| {
                 let (row, ticket) = tickets::find(c, &id)?;
-                Ok(TicketView {
-                    ticket,
-                    messages: tickets::thread(c, row)?,
-                })
+                let messages = tickets::thread(c, row, &ticket)?;
+                Ok(TicketView { ticket, messages })
             })
             .await?)
     }

@@ -49,10 +49,6 @@ async fn thousand_concurrent_creates(extra: &str) {
         ),
         n as i64
     );
-    assert_eq!(
-        count(s.data_dir(), "SELECT count(*) FROM messages"),
-        n as i64
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,7 +7,8 @@
 use super::{events, Result, StoreError};
 use crate::clock::{from_db, to_db};
 use crate::domain::{
-    AttachmentInfo, Message, NewTicket, OwnerTz, Priority, Status, Ticket, TicketId, Visitor,
+    AttachmentInfo, Channel, Message, NewTicket, OwnerTz, Priority, Status, Ticket, TicketId,
+    Visitor,
 };
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -144,25 +145,24 @@ pub fn insert(
         at,
     ])?;
     let row = conn.last_insert_rowid();
-    // The visitor's first words open the thread, so a thread is always just `messages`.
-    conn.prepare_cached(
-        "INSERT INTO messages (ticket, direction, from_addr, text, body, at)
-         VALUES (?1, 'in', ?2, ?3, ?3, ?4)",
-    )?
-    .execute(params![row, new.visitor.email, new.issue, at])?;
+    // A mail-born ticket's first message has a source of its own (Message-ID, raw bytes) that
+    // the importer attaches to this row. A web ticket's first words are `tickets.issue`; its
+    // thread shows them as the first entry (see `thread`) without a second copy — intake is
+    // the hot path, and every row there costs writer time.
+    if new.channel == Channel::Email {
+        conn.prepare_cached(
+            "INSERT INTO messages (ticket, direction, from_addr, text, body, at)
+             VALUES (?1, 'in', ?2, ?3, ?3, ?4)",
+        )?
+        .execute(params![row, new.visitor.email, new.issue, at])?;
+    }
     if let Some(k) = idempotency {
         conn.prepare_cached(
             "INSERT INTO idempotency_keys (site_id, key, ticket, created_at) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![k.site_id, k.key, row, at])?;
     }
-    events::insert(
-        conn,
-        "ticket_created",
-        Some(row),
-        &serde_json::json!({ "ticket_id": ticket_id, "channel": new.channel, "spam": new.spam }),
-        now,
-    )?;
+    // No `ticket_created` event row: the ticket row itself records when and how it came.
     let ticket = Ticket {
         ticket_id,
         status: Status::Open,
@@ -264,8 +264,8 @@ pub fn set(
     by_row(conn, row)
 }
 
-/// The thread of a ticket, oldest first.
-pub fn thread(conn: &Connection, ticket_row: i64) -> Result<Vec<Message>> {
+/// The thread of a ticket, oldest first; a web ticket's form submission is its first entry.
+pub fn thread(conn: &Connection, ticket_row: i64, ticket: &Ticket) -> Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, direction, message_id, from_addr, to_addrs, subject, text, body, state, at
          FROM messages WHERE ticket = ?1 ORDER BY at, id",
@@ -288,6 +288,20 @@ pub fn thread(conn: &Connection, ticket_row: i64) -> Result<Vec<Message>> {
         ))
     })?;
     let mut out = Vec::new();
+    if ticket.channel == Channel::Web {
+        out.push(Message {
+            direction: crate::domain::Direction::In,
+            message_id: None,
+            from: Some(ticket.visitor.email.clone()),
+            to: None,
+            subject: None,
+            text: ticket.issue.clone(),
+            body: ticket.issue.clone(),
+            state: None,
+            at: ticket.created_at,
+            attachments: Vec::new(),
+        });
+    }
     let mut att = conn.prepare_cached(
         "SELECT name, size, content_type FROM attachments WHERE message = ?1 ORDER BY id",
     )?;
