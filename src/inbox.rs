@@ -1,6 +1,7 @@
 //! The use cases. Both front ends (the `deskbell` CLI and the desktop shell) and the intake
-//! listener call these and nothing below them. Each change is one store write, its event row
-//! in the same transaction, and a live [`Event`] broadcast after the commit.
+//! listener call these and nothing below them. Each change is one store write (with the mail
+//! it causes and, where the row itself does not already say it, an event row, in the same
+//! transaction), and a live [`Event`] broadcast after the commit.
 
 use crate::clock::SharedClock;
 use crate::domain::{

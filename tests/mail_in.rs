@@ -266,3 +266,29 @@ async fn arbitrary_bytes_never_panic_the_pipeline() {
         let _ = import(&inbox, raw).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn attachments_over_25_mb_are_left_out_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let big = "QUFB".repeat(26 * 1024 * 1024 / 3 + 1); // base64 of 26 MB of "A"
+    let small = "aGVsbG8="; // "hello"
+    let raw = format!(
+        "From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: photos\r\nMessage-ID: <big@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHere are the photos.\r\n--b\r\nContent-Type: text/plain; name=\"note.txt\"\r\nContent-Disposition: attachment; filename=\"note.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{small}\r\n--b\r\nContent-Type: image/jpeg; name=\"huge.jpg\"\r\nContent-Disposition: attachment; filename=\"huge.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n--b--\r\n"
+    );
+    let out = import(&inbox, raw.into_bytes()).await.unwrap();
+    let Outcome::Created { ticket_id } = out else {
+        panic!("{out:?}")
+    };
+    let view = inbox.ticket(&ticket_id.parse().unwrap()).await.unwrap();
+    let first = &view.messages[0];
+    let names: Vec<_> = first.attachments.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["note.txt"]);
+    assert!(
+        first
+            .body
+            .contains("over the 25 MB attachment limit: huge.jpg ("),
+        "{}",
+        first.body
+    );
+}

@@ -25,7 +25,15 @@ pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> 
         .mail()
         .cloned()
         .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))?;
-    let parsed = Parsed::parse(&raw);
+    let mut parsed = Parsed::parse(&raw);
+    let dropped = parsed.limit_attachments(crate::inbox::MAX_ATTACHMENT_BYTES);
+    if !dropped.is_empty() {
+        // The raw source is kept whole; only the extracted copies are left out.
+        parsed.body.push_str(&format!(
+            "\n\n[Not stored, over the 25 MB attachment limit: {}]",
+            dropped.join(", ")
+        ));
+    }
     let kind = classify(&parsed);
     // The whole message when it parses (HTML quote markers are seen there), else the text.
     let text = super::reply_text::split_message(&raw)

@@ -131,6 +131,23 @@ impl Parsed {
         }
     }
 
+    /// Keeps attachments, in order, while they fit in `max_bytes` together; returns what was
+    /// left out as `name (size)` so the thread can say so.
+    pub fn limit_attachments(&mut self, max_bytes: usize) -> Vec<String> {
+        let mut used = 0usize;
+        let mut dropped = Vec::new();
+        self.attachments.retain(|(name, _, data)| {
+            if used + data.len() <= max_bytes {
+                used += data.len();
+                true
+            } else {
+                dropped.push(format!("{name} ({} MB)", data.len().div_ceil(1024 * 1024)));
+                false
+            }
+        });
+        dropped
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

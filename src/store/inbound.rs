@@ -111,13 +111,7 @@ pub fn append(
         at
     ])?;
     let row = conn.last_insert_rowid();
-    for (name, content_type, data) in &p.attachments {
-        conn.prepare_cached(
-            "INSERT INTO attachments (message, name, content_type, size, data)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![row, name, content_type, data.len() as i64, data])?;
-    }
+    insert_attachments(conn, row, p)?;
     let now_s = to_db(now);
     if m.direction == "in" {
         conn.execute(
@@ -149,14 +143,38 @@ pub fn append(
     Ok(ticket_id)
 }
 
-/// Gives the first message of a ticket made from mail its source (for dedupe and display).
+fn insert_attachments(conn: &Connection, message_row: i64, p: &Parsed) -> Result<()> {
+    for (name, content_type, data) in &p.attachments {
+        conn.prepare_cached(
+            "INSERT INTO attachments (message, name, content_type, size, data)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            message_row,
+            name,
+            content_type,
+            data.len() as i64,
+            data
+        ])?;
+    }
+    Ok(())
+}
+
+/// Gives the first message of a ticket made from mail its source (for dedupe and display)
+/// and its attachments.
 pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8]) -> Result<()> {
+    let first: i64 = conn.query_row(
+        "SELECT min(id) FROM messages WHERE ticket = ?1",
+        [ticket_row],
+        |r| r.get(0),
+    )?;
+    insert_attachments(conn, first, p)?;
     conn.execute(
         "UPDATE messages SET message_id = ?2, subject = ?3, body = ?4, raw = ?5, raw_sha256 = ?6,
              in_reply_to = ?7, refs = ?8
-         WHERE id = (SELECT min(id) FROM messages WHERE ticket = ?1)",
+         WHERE id = ?1",
         params![
-            ticket_row,
+            first,
             p.message_id,
             p.subject,
             p.body,
