@@ -292,3 +292,26 @@ async fn attachments_over_25_mb_are_left_out_and_said_so() {
         first.body
     );
 }
+
+#[tokio::test]
+async fn html_is_stored_sanitised_with_remote_images_blocked() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let raw = format!(
+        "From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: html\r\nMessage-ID: <h@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p onclick=\"x()\">Is the <b>rye</b> vegan?</p><script>alert(1)</script><img src=\"https://tracker.example/p.gif\">\r\n"
+    );
+    let out = import(&inbox, raw.into_bytes()).await.unwrap();
+    assert!(matches!(out, Outcome::Created { .. }), "{out:?}");
+    let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
+    let html: String = conn
+        .query_row(
+            "SELECT html FROM messages WHERE message_id = 'h@x'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(html.contains("<b>rye</b>"), "{html}");
+    for gone in ["script", "onclick", "tracker.example"] {
+        assert!(!html.contains(gone), "{gone} in {html}");
+    }
+}

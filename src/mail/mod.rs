@@ -9,6 +9,7 @@ pub mod marks;
 pub mod outbox;
 pub mod parsed;
 pub mod reply_text;
+pub mod sanitize;
 pub mod smtp;
 pub mod thread;
 pub mod widget_fallback;

@@ -17,6 +17,8 @@ pub struct Parsed {
     pub date: Option<chrono::DateTime<chrono::Utc>>,
     /// The full plain text (HTML converted when there is no text part), LF line ends, trimmed.
     pub body: String,
+    /// The HTML part, sanitised (see `sanitize`), when the mail has one.
+    pub html: Option<String>,
     pub attachments: Vec<(String, String, Vec<u8>)>,
     pub headers: Vec<(String, String)>,
     /// A delivery-status report (bounce).
@@ -98,6 +100,10 @@ impl Parsed {
                 && c.subtype()
                     .is_some_and(|s| s.eq_ignore_ascii_case("report"))
         });
+        let has_html = m
+            .parts
+            .iter()
+            .any(|p| matches!(p.body, mail_parser::PartType::Html(_)));
         let attachments = m
             .attachments()
             .filter(|a| !a.is_message())
@@ -124,6 +130,9 @@ impl Parsed {
                 .body_text(0)
                 .map(|b| b.replace("\r\n", "\n").trim().to_string())
                 .unwrap_or_default(),
+            html: has_html
+                .then(|| m.body_html(0).map(|h| super::sanitize::clean(&h)))
+                .flatten(),
             attachments,
             headers,
             is_report,

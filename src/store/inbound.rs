@@ -92,8 +92,8 @@ pub fn append(
     let to: Vec<&str> = p.recipients.iter().map(String::as_str).collect();
     conn.prepare_cached(
         "INSERT INTO messages (ticket, direction, message_id, in_reply_to, refs, from_addr,
-             to_addrs, subject, text, body, raw, raw_sha256, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             to_addrs, subject, text, body, raw, raw_sha256, at, html)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         ticket_row,
@@ -108,7 +108,8 @@ pub fn append(
         p.body,
         m.raw,
         p.raw_sha256,
-        at
+        at,
+        p.html
     ])?;
     let row = conn.last_insert_rowid();
     insert_attachments(conn, row, p)?;
@@ -171,7 +172,7 @@ pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8])
     insert_attachments(conn, first, p)?;
     conn.execute(
         "UPDATE messages SET message_id = ?2, subject = ?3, body = ?4, raw = ?5, raw_sha256 = ?6,
-             in_reply_to = ?7, refs = ?8
+             in_reply_to = ?7, refs = ?8, html = ?9
          WHERE id = ?1",
         params![
             first,
@@ -181,7 +182,8 @@ pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8])
             raw,
             p.raw_sha256,
             p.in_reply_to.first(),
-            p.references.join(" ")
+            p.references.join(" "),
+            p.html
         ],
     )?;
     Ok(())
