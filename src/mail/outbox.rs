@@ -20,6 +20,9 @@ use tokio::sync::watch;
 
 /// The longest the worker sleeps without looking at the queue.
 const IDLE_POLL: Duration = Duration::from_secs(30);
+/// When the store itself fails, the worker backs off this long rather than spin on the same
+/// due rows (which would resend them).
+const STORE_TROUBLE: Duration = Duration::from_secs(5);
 
 /// Runs until `stop` turns true.
 pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
@@ -97,7 +100,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
         Ok(v) => v,
         Err(e) => {
             tracing::warn!(error = %e, "cannot load a queued mail");
-            return None;
+            return Some(STORE_TROUBLE);
         }
     };
     let id = ticket.id();
@@ -142,10 +145,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
     };
     let raw = match composed {
         Ok(raw) => raw,
-        Err(e) => {
-            fail(inbox, item, &ticket.ticket_id, &format!("{e}")).await;
-            return None;
-        }
+        Err(e) => return fail(inbox, item, &ticket.ticket_id, &format!("{e}")).await,
     };
     match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
         Ok(()) => {
@@ -189,24 +189,24 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                             "gave up after {} hours of trying: {reason}",
                             m.max_age.num_hours()
                         );
-                        fail(inbox, item, &ticket.ticket_id, &why).await;
+                        return fail(inbox, item, &ticket.ticket_id, &why).await;
                     } else {
                         let next =
                             now + outbox::backoff(item.attempts, jitter(), m.retry_first_seconds);
                         tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
                         let it = item.clone();
-                        let _ = store
+                        let marked = store
                             .write(move |c| outbox::mark_retry(c, &it, next, &reason))
                             .await;
+                        if marked.is_err() {
+                            return Some(STORE_TROUBLE);
+                        }
                     }
                     None
                 }
-                Class::Permanent => {
-                    fail(inbox, item, &ticket.ticket_id, &reason).await;
-                    None
-                }
+                Class::Permanent => fail(inbox, item, &ticket.ticket_id, &reason).await,
                 Class::Account => {
-                    fail(inbox, item, &ticket.ticket_id, &reason).await;
+                    let _ = fail(inbox, item, &ticket.ticket_id, &reason).await;
                     tracing::warn!(pause = ?m.account_pause, "sending paused: {reason}");
                     Some(m.account_pause)
                 }
@@ -215,11 +215,12 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
     }
 }
 
-async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) {
+/// Marks the mail failed; returns a pause if even that could not be written.
+async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) -> Option<Duration> {
     tracing::warn!(to = %item.rcpt, mail = %item.kind, %reason, "send failed");
     let (it, why) = (item.clone(), reason.to_string());
     let now = Utc::now();
-    let _ = inbox
+    let written = inbox
         .store()
         .write(move |c| outbox::mark_failed(c, &it, &why, now))
         .await;
@@ -229,6 +230,7 @@ async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) {
         to: item.rcpt.clone(),
         reason: reason.to_string(),
     });
+    written.err().map(|_| STORE_TROUBLE)
 }
 
 /// The decoded Subject of a message we composed.
