@@ -27,6 +27,15 @@ async fn start(dir: &std::path::Path, config: &str) -> deskbell::Deskbell {
     deskbell::Deskbell::start(&cfg, dir).await.unwrap()
 }
 
+/// Registers the test shop's site and returns its bot token.
+async fn shop_token(app: &deskbell::Deskbell) -> String {
+    app.inbox()
+        .add_site("Shop", &["https://rosa.example".into()])
+        .await
+        .unwrap()
+        .bot_token
+}
+
 async fn post_ticket(app: &deskbell::Deskbell, token: &str, visitor: &str, issue: &str) -> String {
     let resp = reqwest::Client::new()
         .post(format!("http://{}/tickets/create", app.intake_addr()))
@@ -67,14 +76,10 @@ async fn notification_confirmation_and_threaded_reply_arrive() {
     let visitor = address("visitor");
     let dir = tempfile::tempdir().unwrap();
     let app = start(dir.path(), &mail_config(&ms, &owner, ms.password(), "")).await;
-    let site = app
-        .inbox()
-        .add_site("Shop", &["https://rosa.example".into()])
-        .await
-        .unwrap();
+    let token = shop_token(&app).await;
     let id = post_ticket(
         &app,
-        &site.bot_token,
+        &token,
         &visitor,
         "Where is my Käsekuchen? 🎂\nOrder 4711",
     )
@@ -190,17 +195,13 @@ async fn smtp_down_then_up_across_a_restart_delivers_each_once() {
     ms.stop_smtp();
 
     let app = start(dir.path(), &config).await;
-    let site = app
-        .inbox()
-        .add_site("Shop", &["https://rosa.example".into()])
-        .await
-        .unwrap();
+    let token = shop_token(&app).await;
     let mut ids = Vec::new();
     for i in 0..3 {
         ids.push(
             post_ticket(
                 &app,
-                &site.bot_token,
+                &token,
                 &address("v"),
                 &format!("ticket {i} while SMTP is down"),
             )
@@ -263,12 +264,8 @@ async fn wrong_password_fails_readably_without_a_retry_storm() {
     )
     .await;
     let mut events = app.subscribe();
-    let site = app
-        .inbox()
-        .add_site("Shop", &["https://rosa.example".into()])
-        .await
-        .unwrap();
-    let first = post_ticket(&app, &site.bot_token, &address("v"), "first").await;
+    let token = shop_token(&app).await;
+    let first = post_ticket(&app, &token, &address("v"), "first").await;
     let reason = loop {
         match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
             Ok(Ok(deskbell::Event::SendFailed {
@@ -288,7 +285,7 @@ async fn wrong_password_fails_readably_without_a_retry_storm() {
     assert!(reason.contains("app password"), "{reason}");
     // More tickets arrive: they are stored and wait; no further login attempts are made.
     for i in 0..3 {
-        post_ticket(&app, &site.bot_token, &address("v"), &format!("later {i}")).await;
+        post_ticket(&app, &token, &address("v"), &format!("later {i}")).await;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let states = outbox_states(dir.path()).await;
@@ -315,13 +312,9 @@ async fn automatic_mail_to_one_visitor_is_capped() {
     let visitor = address("flood");
     let dir = tempfile::tempdir().unwrap();
     let app = start(dir.path(), &mail_config(&ms, &owner, ms.password(), "")).await;
-    let site = app
-        .inbox()
-        .add_site("Shop", &["https://rosa.example".into()])
-        .await
-        .unwrap();
+    let token = shop_token(&app).await;
     for i in 0..13 {
-        post_ticket(&app, &site.bot_token, &visitor, &format!("flood {i}")).await;
+        post_ticket(&app, &token, &visitor, &format!("flood {i}")).await;
     }
     let states = outbox_states(dir.path()).await;
     assert_eq!(
