@@ -88,6 +88,11 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// The IMAP sync cannot reach or read a folder; it keeps retrying with backoff.
+    SyncError {
+        folder: String,
+        reason: String,
+    },
 }
 
 /// A ticket with its thread, oldest entry first.
