@@ -1,0 +1,96 @@
+// The one module that talks to the shell: every Tauri command of docs/desktop-api.md and the
+// two events. Components import from here, never from @tauri-apps/api directly, so tests mock
+// exactly this file. Errors always reach callers as ApiError {code, message}.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  AccountInput,
+  AppStatus,
+  CannedReply,
+  CheckReport,
+  Counts,
+  OutgoingFile,
+  Priority,
+  Settings,
+  SettingsInput,
+  SiteRow,
+  Status,
+  TicketDetail,
+  TicketQuery,
+  TicketRow,
+} from "./bindings";
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+/** Payload of "deskbell:event": the core's Event, snake_case, tagged by `kind`. */
+export type DeskbellEvent =
+  | { kind: "ticket_created"; ticket_id: string; visitor: string; first_line: string; spam: boolean }
+  | { kind: "ticket_updated"; ticket_id: string; status: Status; priority: Priority }
+  | { kind: "reply_received"; ticket_id: string; from: string; first_line: string }
+  | { kind: "mail_sent"; ticket_id: string; mail: unknown; to: string }
+  | { kind: "send_failed"; ticket_id: string; mail: unknown; to: string; reason: string }
+  | { kind: "sync_error"; folder: string; reason: string };
+
+/** Payload of "deskbell:open-ticket". */
+export interface OpenTicketPayload {
+  ticketId: string;
+}
+
+export const EVENT = "deskbell:event";
+export const OPEN_TICKET = "deskbell:open-ticket";
+
+/** Whatever was thrown, as {code, message}; a shell bug must not show "[object Object]". */
+export function toApiError(e: unknown): ApiError {
+  if (e && typeof e === "object" && "message" in e) {
+    const o = e as { code?: unknown; message?: unknown };
+    return {
+      code: typeof o.code === "string" ? o.code : "internal",
+      message: String(o.message),
+    };
+  }
+  if (typeof e === "string") return { code: "internal", message: e };
+  return { code: "internal", message: "something went wrong" };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const api = {
+  listTickets: (query: TicketQuery) => call<TicketRow[]>("list_tickets", { query }),
+  counts: () => call<Counts>("counts"),
+  getTicket: (ticketId: string) => call<TicketDetail>("get_ticket", { ticketId }),
+  sendReply: (ticketId: string, text: string, files: OutgoingFile[]) =>
+    call<TicketDetail>("send_reply", { ticketId, text, files }),
+  setStatus: (ticketId: string, status: Status) => call<TicketRow>("set_status", { ticketId, status }),
+  setPriority: (ticketId: string, priority: Priority) =>
+    call<TicketRow>("set_priority", { ticketId, priority }),
+  setTags: (ticketId: string, tags: string[]) => call<TicketRow>("set_tags", { ticketId, tags }),
+  saveAttachment: (id: number) => call<string>("save_attachment", { id }),
+  cannedReplies: () => call<CannedReply[]>("canned_replies"),
+  saveCannedReply: (id: number | null, title: string, body: string) =>
+    call<CannedReply>("save_canned_reply", { id, title, body }),
+  deleteCannedReply: (id: number) => call<void>("delete_canned_reply", { id }),
+  getSettings: () => call<Settings>("get_settings"),
+  saveSettings: (settings: SettingsInput) => call<Settings>("save_settings", { settings }),
+  testConnection: (kind: "smtp" | "imap", account: AccountInput) =>
+    call<CheckReport>("test_connection", { kind, account }),
+  listSites: () => call<SiteRow[]>("list_sites"),
+  addSite: (name: string, origins: string[]) => call<SiteRow>("add_site", { name, origins }),
+  appStatus: () => call<AppStatus>("app_status"),
+  setNotificationsPaused: (paused: boolean) => call<void>("set_notifications_paused", { paused }),
+
+  onEvent: (handler: (e: DeskbellEvent) => void): Promise<UnlistenFn> =>
+    listen<DeskbellEvent>(EVENT, (ev) => handler(ev.payload)),
+  onOpenTicket: (handler: (ticketId: string) => void): Promise<UnlistenFn> =>
+    listen<OpenTicketPayload>(OPEN_TICKET, (ev) => handler(ev.payload.ticketId)),
+};
+
+export type Api = typeof api;
