@@ -10,7 +10,11 @@ pub const DB_FILE: &str = "deskbell.sqlite3";
 
 /// The embedded, numbered migrations. Append only.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_init.sql")),
+        M::up(include_str!("../../migrations/0002_desktop.sql")),
+        M::up(include_str!("../../migrations/0003_mailbox_sync.sql")),
+    ])
 }
 
 /// WAL (readers never block the writer), `synchronous=FULL` (a 201 survives power loss),
@@ -53,5 +57,34 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    }
+
+    #[test]
+    fn search_index_covers_rows_from_before_it_existed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("t.sqlite3")).unwrap();
+        migrations().to_version(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tickets (id, ticket_id, channel, visitor_name, visitor_email, issue,
+                 created_at, updated_at)
+             VALUES (1, 'TKT-20260101-0001', 'email', 'Zoë', 'zoe@example.com', 'Parcel lost',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO messages (ticket, direction, subject, text, body, at)
+             VALUES (1, 'in', 'Where is it', 'crumpled box', '', '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let hits = |table: &str, q: &str| -> i64 {
+            conn.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"),
+                [q],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(hits("tickets_fts", "zoe"), 1, "diacritics folded");
+        assert_eq!(hits("tickets_fts", "parcel"), 1);
+        assert_eq!(hits("messages_fts", "crumpled"), 1, "text stands in for an empty body");
+        assert_eq!(hits("messages_fts", "nothing"), 0);
     }
 }
