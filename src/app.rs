@@ -6,6 +6,7 @@
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{CommitSetting, Config};
 use crate::inbox::Inbox;
+use crate::mail::imap::sync::{SharedSyncState, SyncOptions, SyncState};
 use crate::store::{CommitMode, Store};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -23,6 +24,8 @@ pub enum StartError {
     Secret(#[source] std::io::Error),
     #[error("cannot set up sending mail")]
     Smtp(#[from] crate::mail::smtp::SmtpError),
+    #[error("cannot set up reading mail")]
+    Imap(#[from] crate::mail::imap::ImapError),
     #[error("cannot listen on {addr} (is another Deskbell running?)")]
     Listen {
         addr: SocketAddr,
@@ -37,6 +40,8 @@ pub struct Deskbell {
     stop: watch::Sender<bool>,
     intake: JoinHandle<std::io::Result<()>>,
     outbox: Option<JoinHandle<()>>,
+    sync: Option<JoinHandle<()>>,
+    sync_state: SharedSyncState,
 }
 
 /// Opens the store for `config` in `data_dir` (used by `start` and by one-shot CLI commands).
@@ -91,6 +96,27 @@ impl Deskbell {
                 None
             }
         };
+        let sync_state: SharedSyncState = Arc::new(std::sync::Mutex::new(SyncState::Off));
+        let imap_set = config.imap.host.is_some() || config.imap.preset.is_some();
+        let sync = match (imap_set, inbox.mail()) {
+            (true, Some(m)) => {
+                let target =
+                    crate::mail::imap::Target::from_account(&config.imap, Some(&m.owner_email))?;
+                Some(tokio::spawn(crate::mail::imap::sync::run(
+                    inbox.clone(),
+                    target,
+                    sync_options(config),
+                    sync_state.clone(),
+                    stop.subscribe(),
+                )))
+            }
+            _ => {
+                tracing::info!(
+                    "reading mail is off: set owner.email and imap.host to read replies"
+                );
+                None
+            }
+        };
         let intake = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
@@ -105,7 +131,17 @@ impl Deskbell {
             stop,
             intake,
             outbox,
+            sync,
+            sync_state,
         })
+    }
+
+    /// How the IMAP sync is doing (Off when reading mail is not configured).
+    pub fn sync_state(&self) -> SyncState {
+        self.sync_state
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or(SyncState::Off)
     }
 
     pub fn inbox(&self) -> &Inbox {
@@ -131,7 +167,22 @@ impl Deskbell {
         if let Some(outbox) = self.outbox {
             let _ = outbox.await;
         }
+        if let Some(sync) = self.sync {
+            let _ = sync.await;
+        }
         // An empty write is answered after every write queued before it has committed.
         let _ = self.inbox.store().write(|_| Ok(())).await;
+    }
+}
+
+/// The sync's timing from the `[mail]` section.
+pub fn sync_options(config: &Config) -> SyncOptions {
+    SyncOptions {
+        first_sync_days: config.mail.first_sync_days,
+        idle_refresh: std::time::Duration::from_secs(
+            u64::from(config.mail.idle_refresh_minutes) * 60,
+        ),
+        poll: std::time::Duration::from_secs(u64::from(config.mail.poll_seconds)),
+        ..SyncOptions::default()
     }
 }

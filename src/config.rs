@@ -161,6 +161,12 @@ pub struct Mail {
     pub account_pause_seconds: u64,
     /// The first retry delay of a transient failure; each retry doubles it (max one hour).
     pub retry_first_seconds: u32,
+    /// How far back the first IMAP sync looks for replies to tickets.
+    pub first_sync_days: u32,
+    /// IDLE is re-issued after this many minutes (servers may end it after 30).
+    pub idle_refresh_minutes: u32,
+    /// Without IDLE, the mailbox is checked this often.
+    pub poll_seconds: u32,
 }
 
 impl Default for Mail {
@@ -172,6 +178,9 @@ impl Default for Mail {
             max_age_hours: 48,
             account_pause_seconds: 900,
             retry_first_seconds: 30,
+            first_sync_days: 30,
+            idle_refresh_minutes: 25,
+            poll_seconds: 60,
         }
     }
 }
@@ -354,6 +363,15 @@ impl Config {
                 "intake.client_rate_per_minute",
                 "rates must be at least 1".into(),
             ))?;
+        }
+        if !(1..=28).contains(&self.mail.idle_refresh_minutes) {
+            Err(bad(
+                "mail.idle_refresh_minutes",
+                "must be 1 to 28: servers may end an IDLE after 29 minutes".into(),
+            ))?;
+        }
+        if self.mail.poll_seconds == 0 {
+            Err(bad("mail.poll_seconds", "must be at least 1".into()))?;
         }
         for (name, account) in [("smtp", &self.smtp), ("imap", &self.imap)] {
             if account.security == Some(Security::Plain) {

@@ -1,5 +1,5 @@
 //! `deskbell mail import FILE…`: .eml or .mbox (e.g. a Gmail Takeout export) through the same
-//! pipeline as IMAP.
+//! pipeline as IMAP; `deskbell mail sync --once`: one IMAP pass over INBOX and Sent.
 
 use super::Setup;
 use anyhow::{Context, Result};
@@ -16,11 +16,22 @@ pub enum MailCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read new mail over IMAP (INBOX and Sent) once and exit; `serve` keeps syncing.
+    Sync {
+        /// One pass, then exit (the only mode: `serve` runs the continuous sync).
+        #[arg(long, required = true)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
     let inbox = super::inbox(setup)?;
-    let MailCommand::Import { files, json } = cmd;
+    let (files, json) = match cmd {
+        MailCommand::Import { files, json } => (files, json),
+        MailCommand::Sync { json, .. } => return sync_once(setup, &inbox, json).await,
+    };
     let mut results = Vec::new();
     for path in files {
         let bytes =
@@ -31,6 +42,10 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
                 Outcome::Duplicate => ("duplicate".to_string(), None),
                 Outcome::Appended { ticket_id, rule } => (
                     format!("added to ticket ({rule:?})"),
+                    Some(ticket_id.clone()),
+                ),
+                Outcome::Recorded { ticket_id, rule } => (
+                    format!("recorded as the owner's reply ({rule:?})"),
                     Some(ticket_id.clone()),
                 ),
                 Outcome::Created { ticket_id } => {
@@ -56,6 +71,41 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
     }
     if json {
         super::output::print_json(&results)?;
+    }
+    Ok(())
+}
+
+async fn sync_once(setup: &Setup, inbox: &deskbell::Inbox, json: bool) -> Result<()> {
+    let Some(owner) = setup.config.owner.email.as_deref() else {
+        anyhow::bail!("owner.email is not set: Deskbell cannot tell your replies from visitors'");
+    };
+    let target = deskbell::mail::imap::Target::from_account(&setup.config.imap, Some(owner))?;
+    let opts = deskbell::app::sync_options(&setup.config);
+    let passes = deskbell::mail::imap::sync::once(inbox, &target, &opts).await?;
+    inbox.store().write(|_| Ok(())).await?;
+    if json {
+        let out: Vec<_> = passes
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "folder": p.folder,
+                    "fetched": p.fetched,
+                    "bytes": p.bytes,
+                    "outcomes": p.outcomes.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for p in &passes {
+            println!(
+                "{}: {} new message(s), {} bytes",
+                p.folder, p.fetched, p.bytes
+            );
+            for o in &p.outcomes {
+                println!("  {o:?}");
+            }
+        }
     }
     Ok(())
 }

@@ -49,10 +49,10 @@ enum Command {
         #[arg(long = "attach", value_name = "FILE")]
         attach: Vec<PathBuf>,
     },
-    /// Mail in: import .eml / .mbox files.
+    /// Mail in: import .eml / .mbox files, or sync once over IMAP.
     #[command(subcommand)]
     Mail(mail::MailCommand),
-    /// Check the config and the SMTP login.
+    /// Check the config and the SMTP and IMAP logins.
     Doctor,
     /// List, show and change tickets.
     #[command(subcommand)]

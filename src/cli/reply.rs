@@ -43,7 +43,7 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// Checks the config and logs in to SMTP, saying what is wrong in plain words.
+/// Checks the config and logs in to SMTP and IMAP, saying what is wrong in plain words.
 pub async fn doctor(setup: &Setup) -> Result<()> {
     println!("Config:   ok");
     println!("Data dir: {}", setup.data_dir.display());
@@ -53,14 +53,40 @@ pub async fn doctor(setup: &Setup) -> Result<()> {
     println!("Owner:    {owner}");
     let smtp = deskbell::mail::smtp::Smtp::new(&setup.config.smtp, Some(owner))?;
     print!("SMTP:     {} … ", smtp.server());
-    match smtp.check().await {
-        Ok(()) => {
-            println!("logged in");
+    let smtp_result = smtp.check().await;
+    match &smtp_result {
+        Ok(()) => println!("logged in"),
+        Err(e) => println!("FAILED: {e}"),
+    }
+    let imap = &setup.config.imap;
+    let imap_result = if imap.host.is_none() && imap.preset.is_none() {
+        println!("IMAP:     not configured (set imap.host or imap.preset to read replies)");
+        Ok(())
+    } else {
+        check_imap(imap, owner).await
+    };
+    match (smtp_result, imap_result) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(e), _) => bail!("{e}"),
+        (_, Err(e)) => bail!("{e}"),
+    }
+}
+
+async fn check_imap(account: &deskbell::config::Account, owner: &str) -> Result<()> {
+    let target = deskbell::mail::imap::Target::from_account(account, Some(owner))?;
+    print!("IMAP:     {} … ", target.server());
+    match deskbell::mail::imap::sync::check(&target).await {
+        Ok((count, sent)) => {
+            println!(
+                "logged in; INBOX holds {count} message(s); sent mail: {}",
+                sent.as_deref()
+                    .unwrap_or("no \\Sent folder (replies sent from other apps are not read)")
+            );
             Ok(())
         }
         Err(e) => {
-            println!("FAILED");
-            bail!("{e}")
+            println!("FAILED: {e}");
+            Err(e.into())
         }
     }
 }

@@ -8,19 +8,52 @@ use super::thread::{decide, Context, Decision, Rule};
 use super::widget_fallback;
 use crate::domain::{validate, Channel, NewTicket, Visitor};
 use crate::inbox::{Event, Inbox, InboxError};
-use crate::store::{inbound, tickets};
+use crate::store::{inbound, mailbox, tickets};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Duplicate,
-    Appended { ticket_id: String, rule: Rule },
-    Created { ticket_id: String },
-    Bounced { ticket_id: Option<String> },
+    /// A visitor's message added to a ticket.
+    Appended {
+        ticket_id: String,
+        rule: Rule,
+    },
+    /// The owner's own message (from the Sent folder) recorded on a ticket as outgoing.
+    Recorded {
+        ticket_id: String,
+        rule: Rule,
+    },
+    Created {
+        ticket_id: String,
+    },
+    Bounced {
+        ticket_id: Option<String>,
+    },
     Ignored(&'static str),
 }
 
-/// Imports one raw message.
+/// Where the IMAP sync found a message. With `record`, the folder's sync state advances to
+/// this UID in the same transaction that stores the message (exactly once across crashes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub folder: String,
+    pub uidvalidity: u32,
+    pub uid: u32,
+    pub gm_thrid: Option<u64>,
+    pub record: bool,
+}
+
+/// Imports one raw message (a file: no mailbox state).
 pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> {
+    import_from(inbox, raw, None).await
+}
+
+/// Imports one raw message fetched from `origin`.
+pub async fn import_from(
+    inbox: &Inbox,
+    raw: Vec<u8>,
+    origin: Option<Origin>,
+) -> Result<Outcome, InboxError> {
     let mail = inbox
         .mail()
         .cloned()
@@ -48,9 +81,13 @@ pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> 
     };
     let now = inbox.clock().now();
     let tz = inbox.tz();
+    let gm_thrid = origin.as_ref().and_then(|o| o.gm_thrid);
     let outcome = inbox
         .store()
         .write(move |c| {
+            if let Some(o) = origin.as_ref().filter(|o| o.record) {
+                mailbox::advance(c, &o.folder, o.uidvalidity, o.uid, now)?;
+            }
             if inbound::is_duplicate(c, &parsed)? {
                 return Ok(Outcome::Duplicate);
             }
@@ -58,6 +95,7 @@ pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> 
                 owner_email: &mail.owner_email,
                 secret: &mail.secret,
                 tickets_from_email: mail.tickets_from_email,
+                gm_thrid,
             };
             let own = parsed
                 .from_email()
@@ -69,14 +107,19 @@ pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> 
                         text: &text,
                         raw: &raw,
                         direction: if own { "out" } else { "in" },
+                        gm_thrid,
                     };
                     let ticket_id = inbound::append(c, ticket_row, &m, now)?;
-                    Ok(Outcome::Appended { ticket_id, rule })
+                    Ok(if own {
+                        Outcome::Recorded { ticket_id, rule }
+                    } else {
+                        Outcome::Appended { ticket_id, rule }
+                    })
                 }
                 Decision::NewTicket => {
                     let new = ticket_from_mail(&parsed, &text);
                     let inserted = tickets::insert(c, tz, &new, None, now)?;
-                    inbound::attach_source(c, inserted.row, &parsed, &raw)?;
+                    inbound::attach_source(c, inserted.row, &parsed, &raw, gm_thrid)?;
                     Ok(Outcome::Created {
                         ticket_id: inserted.ticket.ticket_id,
                     })

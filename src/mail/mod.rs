@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod compose;
+pub mod imap;
 pub mod import;
 pub mod marks;
 pub mod outbox;

@@ -3,7 +3,7 @@
 //! 2. a valid signed token in In-Reply-To / References;
 //! 3. an In-Reply-To / References id equal to a stored message's id;
 //! 4. a plus-address token (`owner+tkt-…@`) in To / Cc / Delivered-To / X-Original-To;
-//! 5. (Gmail thread ids: with IMAP sync);
+//! 5. on Gmail, the same thread id (`X-GM-THRID`) as a stored message;
 //! 6. the subject tag `[TKT-…]`, only if the sender already takes part in that ticket — a
 //!    stranger must not inject into someone's ticket;
 //! 7. otherwise a new ticket, unless the mail is automatic, list mail, or the owner's own.
@@ -22,6 +22,8 @@ pub trait Lookup {
     fn ticket_of_message(&self, message_id: &str) -> Option<i64>;
     /// Whether `email` is the visitor of, or has written on, the ticket.
     fn is_participant(&self, ticket_row: i64, email: &str) -> bool;
+    /// The ticket row holding a message of this Gmail thread.
+    fn ticket_of_gm_thread(&self, thrid: u64) -> Option<i64>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub enum Rule {
     SignedToken,
     KnownMessageId,
     PlusAddress,
+    GmailThread,
     SubjectTag,
 }
 
@@ -44,6 +47,8 @@ pub struct Context<'a> {
     pub owner_email: &'a str,
     pub secret: &'a Secret,
     pub tickets_from_email: bool,
+    /// The message's Gmail thread id, when the IMAP server is Gmail's.
+    pub gm_thrid: Option<u64>,
 }
 
 pub fn decide(p: &Parsed, kind: Kind, cx: &Context<'_>, look: &dyn Lookup) -> Decision {
@@ -79,6 +84,12 @@ pub fn decide(p: &Parsed, kind: Kind, cx: &Context<'_>, look: &dyn Lookup) -> De
         return Decision::Thread {
             ticket_row: row,
             rule: Rule::PlusAddress,
+        };
+    }
+    if let Some(row) = cx.gm_thrid.and_then(|t| look.ticket_of_gm_thread(t)) {
+        return Decision::Thread {
+            ticket_row: row,
+            rule: Rule::GmailThread,
         };
     }
     let from = p.from_email().unwrap_or("");
@@ -140,6 +151,7 @@ mod tests {
         tickets: HashMap<String, i64>,
         messages: HashMap<String, i64>,
         participants: Vec<(i64, String)>,
+        gm_threads: HashMap<u64, i64>,
     }
 
     impl Lookup for Fake {
@@ -153,6 +165,9 @@ mod tests {
             self.participants
                 .iter()
                 .any(|(r, e)| *r == row && e == email)
+        }
+        fn ticket_of_gm_thread(&self, thrid: u64) -> Option<i64> {
+            self.gm_threads.get(&thrid).copied()
         }
     }
 
@@ -170,6 +185,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             participants: vec![(1, "ana@example.com".into())],
+            gm_threads: [(777, 2)].into_iter().collect(),
         }
     }
 
@@ -179,10 +195,15 @@ mod tests {
     }
 
     fn decide_with(p: &Parsed, secret: &Secret) -> Decision {
+        decide_in_thread(p, secret, None)
+    }
+
+    fn decide_in_thread(p: &Parsed, secret: &Secret, gm_thrid: Option<u64>) -> Decision {
         let cx = Context {
             owner_email: OWNER,
             secret,
             tickets_from_email: true,
+            gm_thrid,
         };
         decide(p, super::super::classify::classify(p), &cx, &fake())
     }
@@ -220,7 +241,29 @@ mod tests {
             }
         );
 
+        // A Gmail thread id beats the subject tag; an unknown one falls through to it.
         let p = mail("Subject: Re: my cake [TKT-20261123-0001]\r\n");
+        assert_eq!(
+            decide_in_thread(&p, &s, Some(777)),
+            Decision::Thread {
+                ticket_row: 2,
+                rule: Rule::GmailThread
+            }
+        );
+        assert_eq!(
+            decide_in_thread(&p, &s, Some(778)),
+            decide_with(&p, &s),
+            "an unknown thread id changes nothing"
+        );
+        let plus = Parsed::parse(b"From: ana@example.com\r\nTo: rosa+tkt-20261123-0001@gmail.com\r\nSubject: hi\r\n\r\nx");
+        assert_eq!(
+            decide_in_thread(&plus, &s, Some(777)),
+            Decision::Thread {
+                ticket_row: 1,
+                rule: Rule::PlusAddress
+            },
+            "the plus-address comes before the Gmail thread"
+        );
         assert_eq!(
             decide_with(&p, &s),
             Decision::Thread {

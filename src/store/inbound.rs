@@ -67,6 +67,14 @@ impl Lookup for StoreLookup<'_> {
             .flatten()
             .is_some()
     }
+
+    fn ticket_of_gm_thread(&self, thrid: u64) -> Option<i64> {
+        self.0
+            .prepare_cached("SELECT ticket FROM messages WHERE gm_thrid = ?1 LIMIT 1")
+            .and_then(|mut s| s.query_row([thrid.to_string()], |r| r.get(0)).optional())
+            .ok()
+            .flatten()
+    }
 }
 
 /// An incoming message to store on a thread.
@@ -77,6 +85,8 @@ pub struct Incoming<'a> {
     pub raw: &'a [u8],
     /// "in" for the visitor's mail, "out" for the owner's own (from the Sent folder).
     pub direction: &'a str,
+    /// Gmail's thread id, when the IMAP server is Gmail's (threading rule 5).
+    pub gm_thrid: Option<u64>,
 }
 
 /// Appends to the thread; a visitor's message reopens a pending or closed ticket.
@@ -92,8 +102,8 @@ pub fn append(
     let to: Vec<&str> = p.recipients.iter().map(String::as_str).collect();
     conn.prepare_cached(
         "INSERT INTO messages (ticket, direction, message_id, in_reply_to, refs, from_addr,
-             to_addrs, subject, text, body, raw, raw_sha256, at, html)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             to_addrs, subject, text, body, raw, raw_sha256, at, html, gm_thrid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         ticket_row,
@@ -109,7 +119,8 @@ pub fn append(
         m.raw,
         p.raw_sha256,
         at,
-        p.html
+        p.html,
+        m.gm_thrid.map(|t| t.to_string())
     ])?;
     let row = conn.last_insert_rowid();
     insert_attachments(conn, row, p)?;
@@ -163,7 +174,13 @@ fn insert_attachments(conn: &Connection, message_row: i64, p: &Parsed) -> Result
 
 /// Gives the first message of a ticket made from mail its source (for dedupe and display)
 /// and its attachments.
-pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8]) -> Result<()> {
+pub fn attach_source(
+    conn: &Connection,
+    ticket_row: i64,
+    p: &Parsed,
+    raw: &[u8],
+    gm_thrid: Option<u64>,
+) -> Result<()> {
     let first: i64 = conn.query_row(
         "SELECT min(id) FROM messages WHERE ticket = ?1",
         [ticket_row],
@@ -172,7 +189,7 @@ pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8])
     insert_attachments(conn, first, p)?;
     conn.execute(
         "UPDATE messages SET message_id = ?2, subject = ?3, body = ?4, raw = ?5, raw_sha256 = ?6,
-             in_reply_to = ?7, refs = ?8, html = ?9
+             in_reply_to = ?7, refs = ?8, html = ?9, gm_thrid = ?10
          WHERE id = ?1",
         params![
             first,
@@ -183,7 +200,8 @@ pub fn attach_source(conn: &Connection, ticket_row: i64, p: &Parsed, raw: &[u8])
             p.raw_sha256,
             p.in_reply_to.first(),
             p.references.join(" "),
-            p.html
+            p.html,
+            gm_thrid.map(|t| t.to_string())
         ],
     )?;
     Ok(())

@@ -11,6 +11,7 @@ mod checkpoint;
 mod conn;
 pub mod events;
 pub mod inbound;
+pub mod mailbox;
 pub mod outbox;
 pub mod sites;
 pub mod tickets;

@@ -1,0 +1,226 @@
+//! Opening an authenticated IMAP session: TCP, then TLS from the first byte (`tls`, Gmail
+//! 993), STARTTLS (`starttls`, RFC 3501 §6.2.1), or nothing (`plain`, loopback only — the
+//! test servers). Roots are Mozilla's (webpki-roots) plus an optional `ca_file`. Every failure
+//! becomes an [`ImapError`] that says which part failed.
+
+use super::ImapError;
+use crate::config::{is_loopback_host, Account, Preset, Security};
+use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+pub const GMAIL_HOST: &str = "imap.gmail.com";
+/// Every network step gets this long before the attempt counts as failed.
+const STEP: Duration = Duration::from_secs(30);
+const GREETING: Duration = Duration::from_secs(10);
+
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
+
+pub type Session = async_imap::Session<Box<dyn Io>>;
+
+/// Where and how to log in, resolved from the `[imap]` config section.
+#[derive(Clone)]
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: String,
+    password: String,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Target {
+    /// `default_user` is the owner's address (Gmail logs in with it).
+    pub fn from_account(account: &Account, default_user: Option<&str>) -> Result<Self, ImapError> {
+        let gmail = account.preset == Some(Preset::Gmail);
+        let host = account
+            .host
+            .clone()
+            .or_else(|| gmail.then(|| GMAIL_HOST.to_string()))
+            .ok_or_else(|| {
+                ImapError::NotConfigured("set imap.host, or imap.preset = \"gmail\"".into())
+            })?;
+        let security = account.security.unwrap_or(Security::Tls);
+        if security == Security::Plain && !is_loopback_host(&host) {
+            return Err(ImapError::NotSecure { host });
+        }
+        let port = account.port.unwrap_or(match security {
+            Security::Tls => 993,
+            Security::Starttls | Security::Plain => 143,
+        });
+        let user = account
+            .username
+            .clone()
+            .or_else(|| default_user.map(str::to_string))
+            .ok_or_else(|| ImapError::NotConfigured("set imap.username".into()))?;
+        let password = account
+            .password
+            .clone()
+            .ok_or_else(|| ImapError::NotConfigured("set imap.password".into()))?;
+        Ok(Self {
+            host,
+            port,
+            security,
+            user,
+            password,
+            ca_file: account.ca_file.clone(),
+        })
+    }
+
+    pub fn server(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+/// Connects, secures and logs in.
+pub async fn connect(t: &Target) -> Result<Session, ImapError> {
+    let server = t.server();
+    let tcp = match timeout(STEP, TcpStream::connect((t.host.as_str(), t.port))).await {
+        Err(_) => return Err(ImapError::Timeout { server }),
+        Ok(Err(e)) => {
+            return Err(ImapError::Unreachable {
+                server,
+                detail: e.to_string(),
+            })
+        }
+        Ok(Ok(s)) => s,
+    };
+    let _ = tcp.set_nodelay(true);
+    let stream: Box<dyn Io> = match t.security {
+        Security::Plain => Box::new(tcp),
+        Security::Tls => Box::new(tls(t, tcp).await?),
+        Security::Starttls => {
+            let mut client = async_imap::Client::new(tcp);
+            greeting(&mut client, &server).await?;
+            step(&server, client.run_command_and_check_ok("STARTTLS", None))
+                .await?
+                .map_err(|e| ImapError::Tls {
+                    server: server.clone(),
+                    detail: format!("the server refused STARTTLS: {e}"),
+                })?;
+            Box::new(tls(t, client.into_inner()).await?)
+        }
+    };
+    let mut client = async_imap::Client::new(stream);
+    if t.security != Security::Starttls {
+        greeting(&mut client, &server).await?;
+    }
+    match step(&server, client.login(&t.user, &t.password)).await? {
+        Ok(session) => Ok(session),
+        Err((async_imap::error::Error::No(detail), _)) => Err(ImapError::Login {
+            server,
+            user: t.user.clone(),
+            detail: detail.trim().to_string(),
+        }),
+        Err((e, _)) => Err(ImapError::protocol(&server, e)),
+    }
+}
+
+async fn step<F: std::future::Future>(server: &str, f: F) -> Result<F::Output, ImapError> {
+    timeout(STEP, f).await.map_err(|_| ImapError::Timeout {
+        server: server.to_string(),
+    })
+}
+
+async fn greeting<T: Io>(
+    client: &mut async_imap::Client<T>,
+    server: &str,
+) -> Result<(), ImapError> {
+    // A server that says nothing is usually a TLS port spoken to in plain text.
+    let read = timeout(GREETING, client.read_response())
+        .await
+        .map_err(|_| ImapError::Tls {
+            server: server.to_string(),
+            detail: "no greeting: the port may expect TLS from the first byte".into(),
+        })?;
+    match read {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(ImapError::protocol(
+            server,
+            "the server closed the connection before greeting",
+        )),
+        Err(e) => Err(tls_or_protocol(server, e)),
+    }
+}
+
+async fn tls(
+    t: &Target,
+    tcp: TcpStream,
+) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
+    let server = t.server();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = &t.ca_file {
+        let pem = std::fs::read(path).map_err(|source| ImapError::CaFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| ImapError::CaFile {
+                path: path.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+            })?;
+            roots.add(cert).map_err(|e| ImapError::CaFile {
+                path: path.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+            })?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ImapError::Tls {
+            server: server.clone(),
+            detail: e.to_string(),
+        })?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from(t.host.clone()).map_err(|e| ImapError::Tls {
+        server: server.clone(),
+        detail: e.to_string(),
+    })?;
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    match step(&server, connector.connect(name, tcp)).await? {
+        Ok(s) => Ok(s),
+        Err(e) => Err(tls_or_protocol(&server, e)),
+    }
+}
+
+/// A TLS failure (handshake, certificate) or a plain I/O one.
+fn tls_or_protocol(server: &str, e: std::io::Error) -> ImapError {
+    let server = server.to_string();
+    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::InvalidCertificate(c)) => ImapError::UntrustedCertificate {
+            server,
+            detail: format!("{c:?}"),
+        },
+        Some(r) => ImapError::Tls {
+            server,
+            detail: r.to_string(),
+        },
+        None if e.kind() == std::io::ErrorKind::InvalidData => ImapError::Tls {
+            server,
+            detail: e.to_string(),
+        },
+        None => ImapError::Protocol {
+            server,
+            detail: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,74 @@
+//! Reading the owner's mailbox over IMAP (RFC 3501, IDLE RFC 2177, SPECIAL-USE RFC 6154):
+//! `connect` opens an authenticated session (implicit TLS, STARTTLS, or plain to loopback
+//! only), `fetch` reads messages with `BODY.PEEK` only (the owner's read/unread state never
+//! changes), `sync` is the worker that keeps INBOX and the `\Sent` folder imported exactly
+//! once. Threading and storing are the inbound pipeline's job (`mail::import`), not this one's.
+
+pub mod connect;
+pub mod fetch;
+pub mod sync;
+
+pub use connect::{connect, Session, Target};
+
+/// What went wrong talking to the IMAP server, in words the owner can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ImapError {
+    #[error("IMAP is not configured: {0}")]
+    NotConfigured(String),
+    #[error(
+        "refusing to send the IMAP password unencrypted to {host}: use imap.security = \"tls\" \
+         or \"starttls\" (plain is only allowed to this computer)"
+    )]
+    NotSecure { host: String },
+    #[error("cannot read the CA file {path}")]
+    CaFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot reach the IMAP server {server} ({detail}); check imap.host and imap.port")]
+    Unreachable { server: String, detail: String },
+    #[error("the IMAP server {server} did not answer in time")]
+    Timeout { server: String },
+    #[error(
+        "the secure connection to the IMAP server {server} failed ({detail}); check \
+         imap.security (\"tls\" for port 993, \"starttls\" for 143)"
+    )]
+    Tls { server: String, detail: String },
+    #[error(
+        "the certificate of the IMAP server {server} is not trusted ({detail}); set imap.ca_file \
+         if it uses a private CA"
+    )]
+    UntrustedCertificate { server: String, detail: String },
+    #[error(
+        "the IMAP server {server} refused the login for {user} ({detail}); check the password \
+         (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
+    )]
+    Login {
+        server: String,
+        user: String,
+        detail: String,
+    },
+    #[error("the IMAP server {server} has no folder {folder}")]
+    NoFolder { server: String, folder: String },
+    #[error("the IMAP connection to {server} failed: {detail}")]
+    Protocol { server: String, detail: String },
+}
+
+impl ImapError {
+    /// Worth retrying by itself (network, server restart); otherwise the owner must fix
+    /// something (password, TLS, configuration) and retrying only slows the next attempt down.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable { .. } | Self::Timeout { .. } | Self::Protocol { .. }
+        )
+    }
+
+    pub(crate) fn protocol(server: &str, e: impl std::fmt::Display) -> Self {
+        Self::Protocol {
+            server: server.to_string(),
+            detail: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! The sync worker: one IMAP connection per watched folder (INBOX and the SPECIAL-USE `\Sent`
+//! folder, RFC 6154), each examined read-only and imported exactly once.
+//!
+//! What must stay true:
+//! - a folder's state (UIDVALIDITY, last UID) advances in the transaction that stores the
+//!   message it covers, one message at a time in UID order, so a crash or a cut connection can
+//!   neither skip nor repeat a message;
+//! - the first sync (no state) looks back `first_sync_days` and fetches only candidates found
+//!   by SEARCH — never the whole mailbox — then starts from the folder's UIDNEXT;
+//! - a UIDVALIDITY change rescans from the day the folder was last in sync; the importer's
+//!   dedupe (Message-ID + raw hash) keeps that from storing anything twice;
+//! - IDLE (RFC 2177) is re-issued before 29 minutes; without IDLE the folder is polled;
+//!   failures reconnect with exponential backoff and jitter.
+
+use super::fetch::{self, candidates_query, since_query};
+use super::{connect, ImapError, Session, Target};
+use crate::inbox::{Event, Inbox};
+use crate::mail::import::{import_from, Origin, Outcome};
+use crate::store::mailbox;
+use async_imap::types::NameAttribute;
+use futures_util::TryStreamExt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How many UIDs one FETCH asks for.
+const FETCH_CHUNK: usize = 50;
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// How far back the first sync looks for replies to tickets.
+    pub first_sync_days: u32,
+    /// IDLE is ended and re-issued after this long (servers may drop it after 30 minutes).
+    pub idle_refresh: Duration,
+    /// Without IDLE, the folder is checked this often.
+    pub poll: Duration,
+    /// The first reconnect delay; each failure doubles it up to `retry_max`.
+    pub retry_first: Duration,
+    pub retry_max: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            first_sync_days: 30,
+            idle_refresh: Duration::from_secs(25 * 60),
+            poll: Duration::from_secs(60),
+            retry_first: Duration::from_secs(1),
+            retry_max: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Which folder a worker watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Inbox,
+    Sent,
+}
+
+impl Role {
+    fn label(self) -> &'static str {
+        match self {
+            Role::Inbox => "INBOX",
+            Role::Sent => "Sent",
+        }
+    }
+}
+
+/// The sync's health, for the desktop's status line and `doctor`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", content = "message", rename_all = "snake_case")]
+pub enum SyncState {
+    Off,
+    Connecting,
+    Ok,
+    Error(String),
+}
+
+pub type SharedSyncState = Arc<Mutex<SyncState>>;
+
+/// What one pass over a folder did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub folder: String,
+    pub fetched: usize,
+    pub bytes: u64,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Runs until `stop` turns true: a worker for INBOX and one for the Sent folder.
+pub async fn run(
+    inbox: Inbox,
+    target: Target,
+    opts: SyncOptions,
+    state: SharedSyncState,
+    stop: watch::Receiver<bool>,
+) {
+    set(&state, SyncState::Connecting);
+    let a = watch_folder(&inbox, &target, Role::Inbox, &opts, &state, stop.clone());
+    let b = watch_folder(&inbox, &target, Role::Sent, &opts, &state, stop);
+    tokio::join!(a, b);
+    set(&state, SyncState::Off);
+}
+
+/// One pass over INBOX and Sent, then logout (`deskbell mail sync --once`).
+pub async fn once(
+    inbox: &Inbox,
+    target: &Target,
+    opts: &SyncOptions,
+) -> Result<Vec<Pass>, ImapError> {
+    let server = target.server();
+    let mut s = connect(target).await?;
+    let gmail = capabilities(&mut s, &server).await?.1;
+    let mut passes = vec![pass(inbox, &mut s, &server, "INBOX", gmail, opts).await?];
+    if let Some(sent) = sent_folder(&mut s, &server).await? {
+        passes.push(pass(inbox, &mut s, &server, &sent, gmail, opts).await?);
+    }
+    let _ = s.logout().await;
+    Ok(passes)
+}
+
+/// Logs in and reads the folder list: `doctor` and the settings' "Test connection".
+/// Returns the INBOX message count and the Sent folder's name.
+pub async fn check(target: &Target) -> Result<(u32, Option<String>), ImapError> {
+    let server = target.server();
+    let mut s = connect(target).await?;
+    let inbox = s
+        .examine("INBOX")
+        .await
+        .map_err(|e| ImapError::protocol(&server, e))?;
+    let sent = sent_folder(&mut s, &server).await?;
+    let _ = s.logout().await;
+    Ok((inbox.exists, sent))
+}
+
+fn set(state: &SharedSyncState, s: SyncState) {
+    if let Ok(mut g) = state.lock() {
+        *g = s;
+    }
+}
+
+async fn watch_folder(
+    inbox: &Inbox,
+    target: &Target,
+    role: Role,
+    opts: &SyncOptions,
+    state: &SharedSyncState,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failures: u32 = 0;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match session(inbox, target, role, opts, state, &mut stop, &mut failures).await {
+            Ok(()) => return,
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let reason = e.to_string();
+                tracing::warn!(folder = role.label(), failures, error = %reason, "IMAP sync failed; retrying");
+                set(state, SyncState::Error(reason.clone()));
+                inbox.emit_event(Event::SyncError {
+                    folder: role.label().to_string(),
+                    reason,
+                });
+                // A password or TLS problem will not fix itself: wait long, not in a tight loop.
+                let delay = if e.is_transient() {
+                    backoff(opts, failures)
+                } else {
+                    opts.retry_max
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+/// `retry_first · 2^(n-1)`, capped, times a jitter in [0.5, 1.0) so reconnecting clients
+/// spread out.
+fn backoff(opts: &SyncOptions, failures: u32) -> Duration {
+    let exp = opts
+        .retry_first
+        .saturating_mul(1u32 << failures.saturating_sub(1).min(16));
+    let capped = exp.min(opts.retry_max);
+    let mut b = [0u8; 2];
+    let _ = getrandom::fill(&mut b);
+    let jitter = 0.5 + f64::from(u16::from_le_bytes(b)) / f64::from(u16::MAX) / 2.0;
+    capped.mul_f64(jitter)
+}
+
+/// One connection's life: connect, catch up, then IDLE (or poll) and catch up again, until
+/// stopped (Ok) or the connection fails (Err).
+async fn session(
+    inbox: &Inbox,
+    target: &Target,
+    role: Role,
+    opts: &SyncOptions,
+    state: &SharedSyncState,
+    stop: &mut watch::Receiver<bool>,
+    failures: &mut u32,
+) -> Result<(), ImapError> {
+    let server = target.server();
+    let mut s = connect(target).await?;
+    let (idle, gmail) = capabilities(&mut s, &server).await?;
+    let folder = match role {
+        Role::Inbox => "INBOX".to_string(),
+        Role::Sent => match sent_folder(&mut s, &server).await? {
+            Some(f) => f,
+            None => {
+                tracing::info!("no \\Sent folder on {server}: the owner's replies from other mail apps are not read");
+                let _ = s.logout().await;
+                let _ = stop.wait_for(|s| *s).await;
+                return Ok(());
+            }
+        },
+    };
+    loop {
+        pass(inbox, &mut s, &server, &folder, gmail, opts).await?;
+        *failures = 0;
+        set(state, SyncState::Ok);
+        if *stop.borrow() {
+            let _ = s.logout().await;
+            return Ok(());
+        }
+        if idle {
+            let mut h = s.idle();
+            h.init()
+                .await
+                .map_err(|e| ImapError::protocol(&server, e))?;
+            {
+                // The library's own timeout restarts on every keepalive, so the refresh
+                // deadline is kept here; its timeout only catches a silent dead connection.
+                let (wait, _interrupt) =
+                    h.wait_with_timeout(opts.idle_refresh + Duration::from_secs(120));
+                tokio::select! {
+                    r = wait => { r.map_err(|e| ImapError::protocol(&server, e))?; }
+                    _ = tokio::time::sleep(opts.idle_refresh) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            s = tokio::time::timeout(Duration::from_secs(30), h.done())
+                .await
+                .map_err(|_| ImapError::Timeout {
+                    server: server.clone(),
+                })?
+                .map_err(|e| ImapError::protocol(&server, e))?;
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(opts.poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}
+
+/// (IDLE supported, Gmail extensions present).
+async fn capabilities(s: &mut Session, server: &str) -> Result<(bool, bool), ImapError> {
+    let caps = s
+        .capabilities()
+        .await
+        .map_err(|e| ImapError::protocol(server, e))?;
+    Ok((caps.has_str("IDLE"), caps.has_str("X-GM-EXT-1")))
+}
+
+/// The folder marked `\Sent` (RFC 6154), if the server marks one.
+async fn sent_folder(s: &mut Session, server: &str) -> Result<Option<String>, ImapError> {
+    let names: Vec<_> = s
+        .list(Some(""), Some("*"))
+        .await
+        .map_err(|e| ImapError::protocol(server, e))?
+        .try_collect()
+        .await
+        .map_err(|e| ImapError::protocol(server, e))?;
+    Ok(names
+        .iter()
+        .find(|n| {
+            n.attributes()
+                .iter()
+                .any(|a| matches!(a, NameAttribute::Sent))
+        })
+        .map(|n| n.name().to_string()))
+}
+
+/// Catches one folder up: new UIDs since the stored state, or the first sync / rescan.
+pub async fn pass(
+    inbox: &Inbox,
+    s: &mut Session,
+    server: &str,
+    folder: &str,
+    gmail: bool,
+    opts: &SyncOptions,
+) -> Result<Pass, ImapError> {
+    let store_err = |e: crate::store::StoreError| ImapError::Protocol {
+        server: server.to_string(),
+        detail: format!("cannot store mail: {e}"),
+    };
+    let mb = s.examine(folder).await.map_err(|e| match e {
+        async_imap::error::Error::No(_) => ImapError::NoFolder {
+            server: server.to_string(),
+            folder: folder.to_string(),
+        },
+        e => ImapError::protocol(server, e),
+    })?;
+    let uidvalidity = mb
+        .uid_validity
+        .ok_or_else(|| ImapError::protocol(server, "the server sent no UIDVALIDITY"))?;
+    let name = folder.to_string();
+    let stored = inbox
+        .store()
+        .read(move |c| mailbox::get(c, &name))
+        .await
+        .map_err(store_err)?;
+    let mut done = Pass {
+        folder: folder.to_string(),
+        ..Pass::default()
+    };
+    match stored {
+        Some(st) if st.uidvalidity == uidvalidity => {
+            if mb
+                .uid_next
+                .is_some_and(|n| n <= st.last_uid.saturating_add(1))
+                || mb.exists == 0
+            {
+                return Ok(done);
+            }
+            // `n:*` always matches the highest UID, even below n: filter.
+            let uids: Vec<u32> = fetch::search(s, server, &format!("UID {}:*", st.last_uid + 1))
+                .await?
+                .into_iter()
+                .filter(|u| *u > st.last_uid)
+                .collect();
+            import_uids(
+                inbox,
+                s,
+                server,
+                folder,
+                uidvalidity,
+                &uids,
+                gmail,
+                true,
+                &mut done,
+            )
+            .await?;
+        }
+        previous => {
+            let now = inbox.clock().now();
+            let upto = match mb.uid_next {
+                Some(n) => n.saturating_sub(1),
+                None => fetch::search(s, server, "UID *")
+                    .await?
+                    .last()
+                    .copied()
+                    .unwrap_or(0),
+            };
+            if upto > 0 {
+                let since =
+                    (now - chrono::Duration::days(i64::from(opts.first_sync_days))).date_naive();
+                let mut uids = fetch::search(s, server, &candidates_query(since, upto)).await?;
+                if let Some(prev) = previous {
+                    // UIDVALIDITY changed: everything since the folder was last in sync goes
+                    // through the pipeline again; dedupe drops what is already stored.
+                    tracing::warn!(
+                        folder,
+                        old = prev.uidvalidity,
+                        new = uidvalidity,
+                        "UIDVALIDITY changed: rescanning"
+                    );
+                    let from = prev.synced_at.unwrap_or(now) - chrono::Duration::days(1);
+                    uids.extend(
+                        fetch::search(s, server, &since_query(from.date_naive()))
+                            .await?
+                            .into_iter()
+                            .filter(|u| *u <= upto),
+                    );
+                    uids.sort_unstable();
+                    uids.dedup();
+                }
+                import_uids(
+                    inbox,
+                    s,
+                    server,
+                    folder,
+                    uidvalidity,
+                    &uids,
+                    gmail,
+                    false,
+                    &mut done,
+                )
+                .await?;
+            }
+            let (name, at) = (folder.to_string(), inbox.clock().now());
+            inbox
+                .store()
+                .write(move |c| mailbox::advance(c, &name, uidvalidity, upto, at))
+                .await
+                .map_err(store_err)?;
+        }
+    }
+    Ok(done)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_uids(
+    inbox: &Inbox,
+    s: &mut Session,
+    server: &str,
+    folder: &str,
+    uidvalidity: u32,
+    uids: &[u32],
+    gmail: bool,
+    record: bool,
+    done: &mut Pass,
+) -> Result<(), ImapError> {
+    for chunk in uids.chunks(FETCH_CHUNK) {
+        for m in fetch::fetch(s, server, chunk, gmail).await? {
+            done.fetched += 1;
+            done.bytes += m.raw.len() as u64;
+            let origin = Origin {
+                folder: folder.to_string(),
+                uidvalidity,
+                uid: m.uid,
+                gm_thrid: m.gm_thrid,
+                record,
+            };
+            let outcome =
+                import_from(inbox, m.raw, Some(origin))
+                    .await
+                    .map_err(|e| ImapError::Protocol {
+                        server: server.to_string(),
+                        detail: format!("cannot import message {} of {folder}: {e}", m.uid),
+                    })?;
+            done.outcomes.push(outcome);
+        }
+    }
+    Ok(())
+}
