@@ -42,6 +42,7 @@ fn ticket_utf8() -> Ticket {
         page_url: Some("https://rosas-bakery.example/order?id=4711&step=2".into()),
         spam: false,
         unread: true,
+        tags: Vec::new(),
         created_at: at("2026-11-24T13:05:00Z"),
         updated_at: at("2026-11-24T13:05:00Z"),
     }
@@ -65,6 +66,7 @@ fn ticket_ascii() -> Ticket {
         page_url: None,
         spam: false,
         unread: true,
+        tags: Vec::new(),
         created_at: at("2026-03-02T17:30:00Z"),
         updated_at: at("2026-03-02T17:30:00Z"),
     }

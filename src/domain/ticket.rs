@@ -84,6 +84,8 @@ pub struct Ticket {
     pub page_url: Option<String>,
     pub spam: bool,
     pub unread: bool,
+    /// Lower case, sorted (see [`super::tags`]).
+    pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -92,6 +94,21 @@ impl Ticket {
     pub fn id(&self) -> Option<TicketId> {
         self.ticket_id.parse().ok()
     }
+
+    /// The first non-blank line of the issue, at most 120 characters (list rows, notifications).
+    pub fn first_line(&self) -> String {
+        first_line(&self.issue)
+    }
+}
+
+/// The first non-blank line of `text`, trimmed, cut at 120 characters with an ellipsis.
+pub fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut out: String = line.trim().chars().take(120).collect();
+    if line.trim().chars().count() > 120 {
+        out.push('…');
+    }
+    out
 }
 
 /// A website registered to post tickets.
@@ -113,6 +130,8 @@ text_enum!(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttachmentInfo {
+    /// The `attachments` row: what [`crate::Inbox::attachment`] takes.
+    pub id: i64,
     pub name: String,
     pub size: i64,
     pub content_type: String,
@@ -121,6 +140,9 @@ pub struct AttachmentInfo {
 /// One entry of a ticket's thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
+    /// The `messages` row; `None` for the synthesised first entry of a web ticket (its words
+    /// live in `tickets.issue`).
+    pub id: Option<i64>,
     pub direction: Direction,
     pub message_id: Option<String>,
     pub from: Option<String>,
@@ -130,6 +152,8 @@ pub struct Message {
     pub text: String,
     /// The full plain text.
     pub body: String,
+    /// The HTML part as stored: already sanitised (allow-list, remote images blocked).
+    pub html: Option<String>,
     pub state: Option<String>,
     pub at: DateTime<Utc>,
     pub attachments: Vec<AttachmentInfo>,

@@ -2,10 +2,21 @@
 //! listener call these and nothing below them. Each change is one store write (with the mail
 //! it causes and, where the row itself does not already say it, an event row, in the same
 //! transaction), and a live [`Event`] broadcast after the commit.
+//!
+//! The window's reading and organising (search, counts, read state, tags, canned replies,
+//! attachments) live in [`views`] and [`organise`]; they are methods on the same [`Inbox`].
+
+mod attachments;
+mod organise;
+mod views;
+
+pub use crate::store::listing::Counts;
+pub use attachments::{safe_file_name, AttachmentData};
+pub use views::TicketDetail;
 
 use crate::clock::SharedClock;
 use crate::domain::{
-    validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
+    first_line, validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
 };
 use crate::mail::{compose, MailSettings};
 use crate::store::{events, outbox, sites, tickets, Store, StoreError};
@@ -31,6 +42,12 @@ pub enum InboxError {
     Conflict(String),
     #[error("cannot reach the store")]
     Store(#[source] StoreError),
+    #[error("cannot write {path}")]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<StoreError> for InboxError {
@@ -51,6 +68,7 @@ impl InboxError {
             Self::Invalid(_) => "invalid",
             Self::Conflict(_) => "conflict",
             Self::Store(_) => "store_unavailable",
+            Self::Write { .. } => "cannot_write",
         }
     }
 }
@@ -89,10 +107,7 @@ pub enum Event {
         reason: String,
     },
     /// The IMAP sync cannot reach or read a folder; it keeps retrying with backoff.
-    SyncError {
-        folder: String,
-        reason: String,
-    },
+    SyncError { folder: String, reason: String },
 }
 
 /// A ticket with its thread, oldest entry first.
@@ -373,15 +388,6 @@ fn queue_new_ticket_mail(
         now,
     )?;
     Ok(())
-}
-
-fn first_line(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut out: String = line.trim().chars().take(120).collect();
-    if line.trim().chars().count() > 120 {
-        out.push('…');
-    }
-    out
 }
 
 /// `https://Shop.Example/` → `https://shop.example`. Origins are scheme://host[:port], no path.

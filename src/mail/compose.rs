@@ -733,6 +733,7 @@ mod tests {
             page_url: None,
             spam: false,
             unread: true,
+            tags: Vec::new(),
             created_at: at,
             updated_at: at,
         }

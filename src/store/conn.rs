@@ -84,7 +84,11 @@ mod tests {
         };
         assert_eq!(hits("tickets_fts", "zoe"), 1, "diacritics folded");
         assert_eq!(hits("tickets_fts", "parcel"), 1);
-        assert_eq!(hits("messages_fts", "crumpled"), 1, "text stands in for an empty body");
+        assert_eq!(
+            hits("messages_fts", "crumpled"),
+            1,
+            "text stands in for an empty body"
+        );
         assert_eq!(hits("messages_fts", "nothing"), 0);
     }
 }

@@ -7,13 +7,17 @@
 //!
 //! SQL lives in one file per table; nothing outside `store` writes SQL.
 
+pub mod canned;
 mod checkpoint;
 mod conn;
 pub mod events;
 pub mod inbound;
+pub mod listing;
 pub mod mailbox;
 pub mod outbox;
+pub mod search;
 pub mod sites;
+pub mod tags;
 pub mod tickets;
 mod writer;
 

@@ -16,12 +16,14 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 /// How long an `Idempotency-Key` keeps answering with the same ticket.
 pub const IDEMPOTENCY_WINDOW: Duration = Duration::hours(24);
 
-const COLUMNS: &str = "t.ticket_id, t.status, t.priority, t.channel, s.name, t.visitor_name, \
+pub(super) const COLUMNS: &str =
+    "t.ticket_id, t.status, t.priority, t.channel, s.name, t.visitor_name, \
      t.visitor_email, t.visitor_phone, t.session_id, t.issue, t.page_url, t.spam, t.unread, \
-     t.created_at, t.updated_at";
-const FROM: &str = "tickets t LEFT JOIN sites s ON s.id = t.site_id";
+     t.created_at, t.updated_at, \
+     (SELECT group_concat(tag, char(31) ORDER BY tag) FROM ticket_tags WHERE ticket = t.id)";
+pub(super) const FROM: &str = "tickets t LEFT JOIN sites s ON s.id = t.site_id";
 
-fn parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+pub(super) fn parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     s.parse().map_err(|_| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -32,7 +34,7 @@ fn parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     })
 }
 
-fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = r.get(i)?;
     from_db(&s).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -43,7 +45,7 @@ fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     })
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     ticket_at(r, 0)
 }
 
@@ -65,6 +67,10 @@ fn ticket_at(r: &Row<'_>, b: usize) -> rusqlite::Result<Ticket> {
         page_url: r.get(b + 10)?,
         spam: r.get(b + 11)?,
         unread: r.get(b + 12)?,
+        tags: r
+            .get::<_, Option<String>>(b + 15)?
+            .map(|t| t.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default(),
         created_at: time(r, b + 13)?,
         updated_at: time(r, b + 14)?,
     })
@@ -175,6 +181,7 @@ pub fn insert(
         page_url: new.page_url.clone(),
         spam: new.spam,
         unread: true,
+        tags: Vec::new(),
         created_at: now,
         updated_at: now,
     };
@@ -264,16 +271,28 @@ pub fn set(
     by_row(conn, row)
 }
 
+/// Marks the ticket read (opening it in the window). Not activity: `updated_at` stays.
+/// Returns whether it was unread.
+pub fn mark_read(conn: &Connection, id: &TicketId) -> Result<bool> {
+    let (row, ticket) = find(conn, id)?;
+    if ticket.unread {
+        conn.execute("UPDATE tickets SET unread = 0 WHERE id = ?1", [row])?;
+    }
+    Ok(ticket.unread)
+}
+
 /// The thread of a ticket, oldest first; a web ticket's form submission is its first entry.
 pub fn thread(conn: &Connection, ticket_row: i64, ticket: &Ticket) -> Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, direction, message_id, from_addr, to_addrs, subject, text, body, state, at
+        "SELECT id, direction, message_id, from_addr, to_addrs, subject, text, body, state, at,
+             html
          FROM messages WHERE ticket = ?1 ORDER BY at, id",
     )?;
     let rows = stmt.query_map([ticket_row], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             Message {
+                id: Some(r.get(0)?),
                 direction: parse(r, 1)?,
                 message_id: r.get(2)?,
                 from: r.get(3)?,
@@ -281,6 +300,7 @@ pub fn thread(conn: &Connection, ticket_row: i64, ticket: &Ticket) -> Result<Vec
                 subject: r.get(5)?,
                 text: r.get(6)?,
                 body: r.get(7)?,
+                html: r.get(10)?,
                 state: r.get(8)?,
                 at: time(r, 9)?,
                 attachments: Vec::new(),
@@ -290,6 +310,7 @@ pub fn thread(conn: &Connection, ticket_row: i64, ticket: &Ticket) -> Result<Vec
     let mut out = Vec::new();
     if ticket.channel == Channel::Web {
         out.push(Message {
+            id: None,
             direction: crate::domain::Direction::In,
             message_id: None,
             from: Some(ticket.visitor.email.clone()),
@@ -297,22 +318,24 @@ pub fn thread(conn: &Connection, ticket_row: i64, ticket: &Ticket) -> Result<Vec
             subject: None,
             text: ticket.issue.clone(),
             body: ticket.issue.clone(),
+            html: None,
             state: None,
             at: ticket.created_at,
             attachments: Vec::new(),
         });
     }
     let mut att = conn.prepare_cached(
-        "SELECT name, size, content_type FROM attachments WHERE message = ?1 ORDER BY id",
+        "SELECT id, name, size, content_type FROM attachments WHERE message = ?1 ORDER BY id",
     )?;
     for row in rows {
         let (id, mut m) = row?;
         m.attachments = att
             .query_map([id], |r| {
                 Ok(AttachmentInfo {
-                    name: r.get(0)?,
-                    size: r.get(1)?,
-                    content_type: r.get(2)?,
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    size: r.get(2)?,
+                    content_type: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

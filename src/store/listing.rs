@@ -1,0 +1,77 @@
+//! Read-only views over `tickets` for the window: the counts behind the filters and the tray,
+//! a visitor's other tickets, and one stored attachment with its bytes.
+
+use super::tickets::{from_row, COLUMNS, FROM};
+use super::{Result, StoreError};
+use crate::domain::{AttachmentInfo, Ticket};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+/// Tickets per status and unread tickets, spam left out (it is never shown unasked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub open: i64,
+    pub pending: i64,
+    pub closed: i64,
+    pub unread: i64,
+}
+
+pub fn counts(conn: &Connection) -> Result<Counts> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT status, count(*), total(unread) FROM tickets WHERE spam = 0 GROUP BY status",
+    )?;
+    let mut out = Counts::default();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, f64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (status, n, unread) = row?;
+        match status.as_str() {
+            "open" => out.open = n,
+            "pending" => out.pending = n,
+            "closed" => out.closed = n,
+            _ => {}
+        }
+        // `total` of 0/1 values: exact in a double far beyond any inbox size.
+        out.unread += unread as i64;
+    }
+    Ok(out)
+}
+
+/// How many of a visitor's other tickets the thread view shows.
+pub const HISTORY_LIMIT: i64 = 50;
+
+/// The other tickets from `email` (case-insensitive), newest activity first, `except` (a
+/// ticket id) left out. Spam included: the owner should see that this sender was flagged.
+pub fn by_visitor(conn: &Connection, email: &str, except: Option<&str>) -> Result<Vec<Ticket>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM}
+         WHERE t.visitor_email = ?1 COLLATE NOCASE AND (?2 IS NULL OR t.ticket_id <> ?2)
+         ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params![email, except, HISTORY_LIMIT], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One attachment's description and bytes.
+pub fn attachment(conn: &Connection, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+    conn.prepare_cached("SELECT id, name, size, content_type, data FROM attachments WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                AttachmentInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    size: r.get(2)?,
+                    content_type: r.get(3)?,
+                },
+                r.get(4)?,
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("attachment {id}")))
+}
