@@ -86,6 +86,7 @@ export const api = {
   addSite: (name: string, origins: string[]) => call<SiteRow>("add_site", { name, origins }),
   appStatus: () => call<AppStatus>("app_status"),
   setNotificationsPaused: (paused: boolean) => call<void>("set_notifications_paused", { paused }),
+  setStartAtLogin: (enabled: boolean) => call<void>("set_start_at_login", { enabled }),
 
   onEvent: (handler: (e: DeskbellEvent) => void): Promise<UnlistenFn> =>
     listen<DeskbellEvent>(EVENT, (ev) => handler(ev.payload)),

@@ -173,4 +173,5 @@ export interface AppStatus {
   mailFailed: number;
   sync: { state: "off" | "connecting" | "ok" | "error"; message: string | null };
   notificationsPaused: boolean;
+  startAtLogin: boolean;
 }

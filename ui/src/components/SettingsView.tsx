@@ -1,0 +1,218 @@
+// Settings: business owner, both mail accounts, intake, websites, notifications, canned replies.
+// Form sections save together (Save bar); websites and canned replies act at once.
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { AppStatus, CannedReply, Settings, SiteRow } from "../bindings";
+import { api, toApiError } from "../api";
+import { useEnv } from "../context";
+import { settingsForm, settingsInput, validate, type SettingsForm } from "../lib/settingsForm";
+import { AccountFields } from "./AccountFields";
+import { AppPasswordGuide } from "./AppPasswordGuide";
+import { CannedManager } from "./CannedManager";
+import { Icon } from "./Icon";
+import { SitesSection } from "./SitesSection";
+
+const SECTIONS = [
+  ["owner", "Your business"],
+  ["smtp", "Sending email"],
+  ["imap", "Receiving email"],
+  ["intake", "Website intake"],
+  ["sites", "Websites"],
+  ["notifications", "Notifications"],
+  ["canned", "Canned replies"],
+] as const;
+
+export function SettingsView(props: {
+  settings: Settings;
+  status: AppStatus | null;
+  canned: CannedReply[] | null;
+  onCanned: (r: CannedReply[]) => void;
+  onLoadCanned: () => void;
+  onSaved: (s: Settings) => void;
+  onClose: () => void;
+  onStatusChanged: () => void;
+}) {
+  const { notify } = useEnv();
+  const initial = useMemo(() => settingsForm(props.settings), [props.settings]);
+  const [form, setForm] = useState<SettingsForm>(initial);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [sites, setSites] = useState<SiteRow[] | null>(null);
+  useEffect(() => setForm(initial), [initial]);
+  useEffect(() => {
+    api.listSites().then(setSites, (e) => {
+      setSites([]);
+      notify(toApiError(e).message, "error");
+    });
+    props.onLoadCanned();
+  }, []);
+  const errors = validate(form);
+  const dirty = JSON.stringify(form) !== JSON.stringify(initial);
+
+  const save = async () => {
+    if (Object.keys(errors).length) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const saved = await api.saveSettings(settingsInput(form));
+      props.onSaved(saved);
+      notify("Settings saved");
+    } catch (e) {
+      setSaveError(toApiError(e).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const owner = (patch: Partial<SettingsForm["owner"]>) => setForm({ ...form, owner: { ...form.owner, ...patch } });
+
+  return (
+    <section class="settings-view" data-testid="settings-view" aria-label="Settings">
+      <header class="pane-head settings-head">
+        <h1>Settings</h1>
+        <button class="btn ghost" onClick={props.onClose} data-testid="settings-close" title="Back to the inbox (Esc)">
+          <Icon name="x" size={14} /> Close
+        </button>
+      </header>
+      <div class="settings-layout">
+        <nav class="settings-nav" aria-label="Settings sections">
+          {SECTIONS.map(([id, label]) => (
+            <a key={id} href={`#section-${id}`}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <form
+          class="settings-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save();
+          }}
+        >
+          <section class="settings-section" id="section-owner">
+            <h3>Your business</h3>
+            <p class="muted small">Shown to visitors in replies and confirmations.</p>
+            <div class="grid2">
+              <label class="field">
+                <span>Your name</span>
+                <input data-testid="owner-name" value={form.owner.name} onInput={(e) => owner({ name: (e.currentTarget as HTMLInputElement).value })} />
+              </label>
+              <label class="field">
+                <span>Business name</span>
+                <input data-testid="owner-business" value={form.owner.business} onInput={(e) => owner({ business: (e.currentTarget as HTMLInputElement).value })} />
+              </label>
+              <label class="field">
+                <span>Your email address</span>
+                <input
+                  type="email"
+                  data-testid="owner-email"
+                  value={form.owner.email}
+                  aria-invalid={errors["owner.email"] ? "true" : undefined}
+                  onInput={(e) => owner({ email: (e.currentTarget as HTMLInputElement).value })}
+                />
+                {errors["owner.email"] && <em class="field-error">{errors["owner.email"]}</em>}
+              </label>
+              <label class="field">
+                <span>Time zone</span>
+                <input data-testid="owner-timezone" value={form.owner.timezone} placeholder="Europe/Berlin" onInput={(e) => owner({ timezone: (e.currentTarget as HTMLInputElement).value })} />
+                <em class="field-note">Ticket numbers and times follow this zone.</em>
+              </label>
+            </div>
+          </section>
+
+          <AccountFields kind="smtp" form={form.smtp} ownerEmail={form.owner.email} errors={errors} onChange={(smtp) => setForm({ ...form, smtp })} />
+          {(form.smtp.preset === "gmail" || form.imap.preset === "gmail") && <AppPasswordGuide />}
+          <AccountFields kind="imap" form={form.imap} ownerEmail={form.owner.email} errors={errors} onChange={(imap) => setForm({ ...form, imap })} />
+
+          <section class="settings-section" id="section-intake">
+            <h3>Website intake</h3>
+            <p class="muted small">
+              Your website's contact widget sends tickets here. To receive them from the internet, run a tunnel (for example
+              Cloudflare Tunnel) to the local address and enter its public address.
+            </p>
+            <div class="grid2">
+              <label class="field">
+                <span>Local address</span>
+                <input data-testid="intake-listen" class="mono" value={form.intake.listen} placeholder="127.0.0.1:7878" onInput={(e) => setForm({ ...form, intake: { ...form.intake, listen: (e.currentTarget as HTMLInputElement).value } })} />
+                {props.status && <em class="field-note">Listening now on {props.status.intakeAddr}</em>}
+              </label>
+              <label class="field">
+                <span>Public address</span>
+                <input
+                  data-testid="intake-public-url"
+                  class="mono"
+                  value={form.intake.publicUrl}
+                  placeholder="https://support.example.com"
+                  aria-invalid={errors["intake.publicUrl"] ? "true" : undefined}
+                  onInput={(e) => setForm({ ...form, intake: { ...form.intake, publicUrl: (e.currentTarget as HTMLInputElement).value } })}
+                />
+                {errors["intake.publicUrl"] && <em class="field-error">{errors["intake.publicUrl"]}</em>}
+              </label>
+            </div>
+          </section>
+
+          <SitesSection sites={sites} onAdded={(s) => setSites([...(sites ?? []), s])} />
+
+          <section class="settings-section" id="section-notifications">
+            <h3>Notifications</h3>
+            <label class="check-field">
+              <input
+                type="checkbox"
+                data-testid="notify-enabled"
+                checked={form.notifications.enabled}
+                onChange={(e) => setForm({ ...form, notifications: { ...form.notifications, enabled: (e.currentTarget as HTMLInputElement).checked } })}
+              />
+              <span>
+                Show a desktop notification for new tickets and replies
+              </span>
+            </label>
+            <label class="check-field">
+              <input
+                type="checkbox"
+                data-testid="notify-paused"
+                checked={form.notifications.paused}
+                disabled={!form.notifications.enabled}
+                onChange={(e) => setForm({ ...form, notifications: { ...form.notifications, paused: (e.currentTarget as HTMLInputElement).checked } })}
+              />
+              <span>Pause for now (the tray menu has the same switch)</span>
+            </label>
+            {props.status && (
+              <label class="check-field">
+                <input
+                  type="checkbox"
+                  data-testid="start-at-login"
+                  checked={props.status.startAtLogin}
+                  onChange={async (e) => {
+                    try {
+                      await api.setStartAtLogin((e.currentTarget as HTMLInputElement).checked);
+                      props.onStatusChanged();
+                    } catch (err) {
+                      notify(toApiError(err).message, "error");
+                    }
+                  }}
+                />
+                <span>Start Deskbell when I log in (applies at once)</span>
+              </label>
+            )}
+          </section>
+
+          <section class="settings-section" id="section-canned">
+            <h3>Canned replies</h3>
+            {props.canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={props.canned} onChange={props.onCanned} />}
+          </section>
+
+          <div class={dirty ? "save-bar dirty" : "save-bar"}>
+            {saveError ? (
+              <span class="field-error" role="alert" data-testid="error-banner">
+                {saveError}
+              </span>
+            ) : (
+              <span class="muted small">{dirty ? "You have unsaved changes." : "All changes saved."}</span>
+            )}
+            <button type="submit" class="btn primary" disabled={saving || !dirty || Object.keys(errors).length > 0} data-testid="settings-save">
+              {saving ? "Saving…" : "Save changes"}
+            </button>
+          </div>
+        </form>
+      </div>
+    </section>
+  );
+}

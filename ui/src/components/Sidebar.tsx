@@ -1,0 +1,129 @@
+// Left pane: the brand, status filters with counts, and the footer with mail/sync health,
+// notification pause, settings and help.
+import type { AppStatus, Counts, Status } from "../bindings";
+import { Icon, type IconName } from "./Icon";
+
+export type Filter = Status | "all";
+
+const FILTERS: { value: Filter; label: string; icon: IconName }[] = [
+  { value: "open", label: "Open", icon: "inbox" },
+  { value: "pending", label: "Pending", icon: "clock" },
+  { value: "closed", label: "Closed", icon: "check" },
+  { value: "all", label: "All tickets", icon: "layers" },
+];
+
+export function filterCount(c: Counts | null, f: Filter): number | null {
+  if (!c) return null;
+  return f === "all" ? c.open + c.pending + c.closed : c[f];
+}
+
+export function Sidebar(props: {
+  filter: Filter;
+  counts: Counts | null;
+  status: AppStatus | null;
+  business: string;
+  onFilter: (f: Filter) => void;
+  onSettings: () => void;
+  onHelp: () => void;
+  onTogglePause: () => void;
+}) {
+  const { counts, status } = props;
+  return (
+    <aside class="sidebar" aria-label="Filters">
+      <div class="brand">
+        <span class="brand-mark">
+          <Icon name="bell" size={16} />
+        </span>
+        <span class="brand-text">
+          <strong>Deskbell</strong>
+          {props.business && <span class="brand-sub">{props.business}</span>}
+        </span>
+      </div>
+      <nav class="filters" data-testid="status-filter" aria-label="Ticket status">
+        {FILTERS.map((f) => {
+          const n = filterCount(counts, f.value);
+          const active = props.filter === f.value;
+          return (
+            <button
+              key={f.value}
+              class={active ? "filter active" : "filter"}
+              aria-current={active ? "true" : undefined}
+              data-testid="status-filter"
+              data-status={f.value}
+              onClick={() => props.onFilter(f.value)}
+            >
+              <Icon name={f.icon} />
+              <span class="filter-label">{f.label}</span>
+              {f.value === "open" && counts && counts.unread > 0 && (
+                <span class="unread-pill" title={`${counts.unread} unread`}>
+                  {counts.unread} new
+                </span>
+              )}
+              <span class="filter-count">{n ?? ""}</span>
+            </button>
+          );
+        })}
+      </nav>
+      <div class="sidebar-foot">
+        <Health status={status} onSettings={props.onSettings} />
+        <button
+          class="side-btn"
+          onClick={props.onTogglePause}
+          title={status?.notificationsPaused ? "Resume desktop notifications" : "Pause desktop notifications"}
+          aria-pressed={status?.notificationsPaused ? "true" : "false"}
+        >
+          <Icon name={status?.notificationsPaused ? "bellOff" : "bell"} />
+          {status?.notificationsPaused ? "Notifications paused" : "Notifications on"}
+        </button>
+        <button class="side-btn" data-testid="settings-open" onClick={props.onSettings} title="Settings">
+          <Icon name="settings" />
+          Settings
+        </button>
+        <button class="side-btn" data-testid="help-open" onClick={props.onHelp} title="Keyboard shortcuts (?)">
+          <Icon name="keyboard" />
+          Shortcuts <kbd class="hint">?</kbd>
+        </button>
+      </div>
+    </aside>
+  );
+}
+
+/** A one-line summary of mail and sync health; details live in the list banner. */
+function Health({ status, onSettings }: { status: AppStatus | null; onSettings: () => void }) {
+  if (!status) return null;
+  const items: { cls: string; text: string; title: string }[] = [];
+  if (status.sync.state === "error") {
+    items.push({ cls: "bad", text: "Mail sync failing", title: status.sync.message ?? "" });
+  } else if (status.sync.state === "connecting") {
+    items.push({ cls: "warn", text: "Connecting to mail…", title: "" });
+  } else if (status.sync.state === "ok") {
+    items.push({ cls: "good", text: "Mail in sync", title: "Replies arrive within seconds" });
+  } else {
+    items.push({ cls: "off", text: "Mail sync off", title: "Set up receiving email in Settings" });
+  }
+  if (status.mailQueued > 0) {
+    items.push({ cls: "warn", text: `${status.mailQueued} waiting to send`, title: "Sent as soon as the mail server answers" });
+  }
+  if (status.mailFailed > 0) {
+    items.push({ cls: "bad", text: `${status.mailFailed} failed to send`, title: "See the ticket for the reason" });
+  }
+  return (
+    <ul class="health" aria-label="Mail status">
+      {items.map((i) => (
+        <li key={i.text} class={`health-item ${i.cls}`} title={i.title}>
+          <span class="health-dot" aria-hidden="true" />
+          {i.cls === "off" ? (
+            <button class="link" onClick={onSettings}>
+              {i.text}
+            </button>
+          ) : (
+            i.text
+          )}
+        </li>
+      ))}
+      <li class="health-item muted small" title="The address your website widget posts to">
+        Intake {status.intakeAddr}
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,51 @@
+// One dense list row: unread mark, status dot, visitor, age, first line, tags.
+import type { TicketRow } from "../bindings";
+import { RelTime } from "./RelTime";
+
+export function TicketRowView(props: {
+  row: TicketRow;
+  selected: boolean;
+  open: boolean;
+  onOpen: (id: string) => void;
+}) {
+  const { row } = props;
+  const cls = ["row", row.unread && "unread", props.selected && "selected", props.open && "open-row"]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <li
+      class={cls}
+      data-testid="ticket-row"
+      data-ticket-id={row.ticketId}
+      data-status={row.status}
+      aria-selected={props.selected ? "true" : "false"}
+      role="option"
+      id={`row-${row.ticketId}`}
+      onClick={() => props.onOpen(row.ticketId)}
+    >
+      <span class="unread-mark" aria-label={row.unread ? "unread" : undefined} />
+      <div class="row-main">
+        <div class="row-top">
+          <span class={`status-dot ${row.status}`} title={row.status} aria-label={`status ${row.status}`} />
+          <span class="row-name">{row.visitorName || row.visitorEmail || "Unknown visitor"}</span>
+          {(row.priority === "high" || row.priority === "urgent") && (
+            <span class={`prio ${row.priority}`}>{row.priority}</span>
+          )}
+          {row.spam && <span class="prio spam">spam</span>}
+          <RelTime at={row.updatedAt} class="row-age" />
+        </div>
+        <div class="row-line">{row.firstLine || <em>(no text)</em>}</div>
+        {(row.tags.length > 0 || row.site) && (
+          <div class="row-meta">
+            {row.tags.map((t) => (
+              <span class="tag" key={t}>
+                {t}
+              </span>
+            ))}
+            <span class="row-src">{row.channel === "email" ? "email" : row.site ?? "web"}</span>
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,26 @@
+// Values every component may read: the owner's time zone and a clock that ticks, so relative
+// times stay true while the window is open.
+import { createContext } from "preact";
+import { useContext, useEffect, useState } from "preact/hooks";
+
+export interface Env {
+  timezone: string | null;
+  /** shows a short message in the corner; kind "error" also fills the error banner */
+  notify: (message: string, kind?: "info" | "error") => void;
+}
+
+export const EnvContext = createContext<Env>({ timezone: null, notify: () => {} });
+
+export function useEnv(): Env {
+  return useContext(EnvContext);
+}
+
+/** The current time, refreshed every `ms`. */
+export function useNow(ms = 30_000): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const t = setInterval(() => setNow(new Date()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
