@@ -2,6 +2,7 @@
 //! marks every outgoing message carries, `smtp` talks to the server, `outbox` is the durable
 //! queue and its worker.
 
+pub mod check;
 pub mod classify;
 pub mod compose;
 pub mod imap;
