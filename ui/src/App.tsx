@@ -281,6 +281,7 @@ export function App() {
       <div class="app">
         <Sidebar
           filter={filter}
+          settingsOpen={view === "settings"}
           counts={counts}
           status={status}
           business={settings.owner.business}
@@ -326,6 +327,7 @@ export function App() {
             <ThreadView
               detail={detail}
               loading={detailLoading}
+              listEmpty={rows !== null && rows.length === 0 && !search}
               error={detailError}
               ownerName={settings.owner.name}
               replyRef={replyRef}

@@ -88,12 +88,13 @@ export function AccountFields(props: {
           <select
             data-testid={id("security")}
             value={form.security}
+            title="STARTTLS usually on 587, TLS on 465 and 993; None only for a test server on this computer"
             onChange={(e) => set({ security: (e.currentTarget as HTMLSelectElement).value as Security | "" })}
           >
             <option value="">Choose…</option>
-            <option value="starttls">STARTTLS (usually port 587)</option>
-            <option value="tls">TLS (usually 465 / 993)</option>
-            <option value="plain">None (local test servers only)</option>
+            <option value="starttls">STARTTLS</option>
+            <option value="tls">TLS</option>
+            <option value="plain">None</option>
           </select>
         </label>
         <label class="field span2">
@@ -107,7 +108,7 @@ export function AccountFields(props: {
             onInput={(e) => set({ username: (e.currentTarget as HTMLInputElement).value })}
           />
         </label>
-        <label class="field span3" data-testid={`settings-${kind}-password`}>
+        <label class="field span2" data-testid={`settings-${kind}-password`}>
           <span>{form.preset === "gmail" ? "App password" : "Password"}</span>
           <input
             type="password"

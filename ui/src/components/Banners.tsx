@@ -37,7 +37,7 @@ export function Banners({ status, onSettings }: { status: AppStatus | null; onSe
             <strong>
               {status.mailFailed} {status.mailFailed === 1 ? "email" : "emails"} could not be sent.
             </strong>{" "}
-            Open the ticket to see why; the reply stays in the thread.
+            The ticket shows why.
           </div>
         </div>
       )}
@@ -46,9 +46,9 @@ export function Banners({ status, onSettings }: { status: AppStatus | null; onSe
           <Icon name="wifiOff" />
           <div>
             <strong>
-              {status.mailQueued} {status.mailQueued === 1 ? "email is" : "emails are"} waiting to be sent.
+              {status.mailQueued} {status.mailQueued === 1 ? "email" : "emails"} waiting to send.
             </strong>{" "}
-            They go out as soon as the mail server answers; nothing is lost.
+            They go out once the mail server answers.
           </div>
         </div>
       )}

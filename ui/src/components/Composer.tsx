@@ -96,7 +96,7 @@ export function Composer(props: {
         ref={props.textRef}
         data-testid="reply-text"
         class="composer-text"
-        rows={4}
+        rows={3}
         placeholder="Write a reply…  (r to focus, Ctrl+Enter to send)"
         aria-label="Reply"
         value={draft.text}

@@ -19,6 +19,7 @@ export function filterCount(c: Counts | null, f: Filter): number | null {
 
 export function Sidebar(props: {
   filter: Filter;
+  settingsOpen: boolean;
   counts: Counts | null;
   status: AppStatus | null;
   business: string;
@@ -42,7 +43,7 @@ export function Sidebar(props: {
       <nav class="filters" data-testid="status-filter" aria-label="Ticket status">
         {FILTERS.map((f) => {
           const n = filterCount(counts, f.value);
-          const active = props.filter === f.value;
+          const active = props.filter === f.value && !props.settingsOpen;
           return (
             <button
               key={f.value}
@@ -75,7 +76,7 @@ export function Sidebar(props: {
           <Icon name={status?.notificationsPaused ? "bellOff" : "bell"} />
           {status?.notificationsPaused ? "Notifications paused" : "Notifications on"}
         </button>
-        <button class="side-btn" data-testid="settings-open" onClick={props.onSettings} title="Settings">
+        <button class={props.settingsOpen ? "side-btn active" : "side-btn"} data-testid="settings-open" onClick={props.onSettings} title="Settings">
           <Icon name="settings" />
           Settings
         </button>

@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import type { Attachment, ThreadEntry } from "../bindings";
 import { api } from "../api";
 import { useEnv } from "../context";
-import { canExpand, displayName, entryBody, expanderLabel, initials } from "../lib/thread";
+import { canExpand, displayName, emailOf, entryBody, expanderLabel, initials } from "../lib/thread";
 import { fileSize } from "../lib/time";
 import { HtmlFrame } from "./HtmlFrame";
 import { Icon } from "./Icon";
@@ -40,7 +40,7 @@ export function ThreadEntryView({ entry, visitorName, ownerName }: { entry: Thre
         <header class="entry-head">
           <span class="entry-who">{who}</span>
           {entry.direction === "out" && entry.to && <span class="entry-to">to {entry.to}</span>}
-          {entry.direction === "in" && entry.from && entry.from !== who && <span class="entry-to">{entry.from}</span>}
+          {entry.direction === "in" && entry.from && emailOf(entry.from) !== who && <span class="entry-to">{emailOf(entry.from)}</span>}
           {state && (
             <span class={`pill ${state.cls}`} title={state.title} data-testid="entry-state">
               {state.text}

@@ -12,6 +12,8 @@ import { VisitorCard } from "./VisitorCard";
 export function ThreadView(props: {
   detail: TicketDetail | null;
   loading: boolean;
+  /** the list has no tickets at all: nothing to pick */
+  listEmpty: boolean;
   error: ApiError | null;
   ownerName: string;
   replyRef: { current: HTMLTextAreaElement | null };
@@ -64,6 +66,12 @@ export function ThreadView(props: {
           <div class="state" aria-busy="true">
             <div class="spinner" aria-label="Loading" />
           </div>
+        ) : props.listEmpty ? (
+          <div class="state quiet">
+            <Icon name="bell" size={28} class="state-icon" />
+            <p class="state-title">Nothing to read</p>
+            <p class="muted">Deskbell keeps watching in the tray, even with this window closed.</p>
+          </div>
         ) : (
           <div class="state quiet">
             <Icon name="inbox" size={28} class="state-icon" />
@@ -86,7 +94,7 @@ export function ThreadView(props: {
           <div class="thread-meta muted small">
             <span class="selectable">{t.ticketId}</span>
             <span aria-hidden="true">·</span>
-            <span>{t.channel === "web" ? `Website${t.site ? ` · ${t.site}` : ""}` : "Email"}</span>
+            <span class="ellipsis">{t.channel === "web" ? `Website${t.site ? ` · ${t.site}` : ""}` : "Email"}</span>
             {t.spam && <span class="prio spam">marked as spam</span>}
           </div>
         </div>
@@ -111,9 +119,9 @@ export function ThreadView(props: {
               value={t.priority}
               onChange={(e) => props.onPriority((e.currentTarget as HTMLSelectElement).value as Priority)}
             >
-              <option value="low">Low priority</option>
-              <option value="normal">Normal priority</option>
-              <option value="high">High priority</option>
+              <option value="low">Low</option>
+              <option value="normal">Normal</option>
+              <option value="high">High</option>
               <option value="urgent">Urgent</option>
             </select>
           </label>

@@ -34,6 +34,12 @@ export function displayName(from: string | null, fallback: string): string {
   return from.trim() || fallback;
 }
 
+/** "Ada <ada@example.com>" → "ada@example.com". */
+export function emailOf(from: string): string {
+  const m = /<([^>]+)>/.exec(from);
+  return (m ? m[1]! : from).trim();
+}
+
 export function initials(name: string): string {
   const words = name.replace(/[<>@"].*$/, "").trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return "?";
