@@ -21,6 +21,7 @@ export function copyBySelection(text: string, doc: Document = document): boolean
   area.className = "offscreen";
   doc.body.appendChild(area);
   const previous = doc.activeElement as HTMLElement | null;
+  area.focus();
   area.select();
   let ok = false;
   try {

@@ -56,7 +56,8 @@ export function exactTime(iso: string, tz?: string | null): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
   const zone = safeZone(tz);
-  const s = new Intl.DateTimeFormat("en-GB", {
+  // Assembled from parts: engines disagree on the commas ICU puts between them.
+  const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone: zone,
     weekday: "short",
     day: "numeric",
@@ -64,10 +65,12 @@ export function exactTime(iso: string, tz?: string | null): string {
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
-    hour12: false,
-  }).format(t);
+    hourCycle: "h23",
+  }).formatToParts(t);
+  const p = (type: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === type)?.value ?? "";
+  const s = `${p("weekday")} ${p("day")} ${p("month")} ${p("year")}, ${p("hour")}:${p("minute")}`;
   const label = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return `${s.replace(" at ", ", ")} (${label})`;
+  return `${s} (${label})`;
 }
 
 /** "1.2 MB" — attachment sizes. */
