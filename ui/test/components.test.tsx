@@ -1,0 +1,187 @@
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { detail, fakeApi, row, settle } from "./fixtures";
+
+const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
+vi.mock("../src/api", async (orig) => {
+  const real = await orig<typeof import("../src/api")>();
+  return { ...real, api: new Proxy({}, { get: (_t, k) => (fake.current!.api as Record<string, unknown>)[k as string] }) };
+});
+
+import { SearchBox, SEARCH_DELAY_MS } from "../src/components/SearchBox";
+import { ThreadEntryView } from "../src/components/ThreadEntryView";
+import { Composer } from "../src/components/Composer";
+import { SnippetBox } from "../src/components/SnippetBox";
+import { AccountFields } from "../src/components/AccountFields";
+import { accountForm } from "../src/lib/settingsForm";
+
+let root: HTMLElement;
+beforeEach(() => {
+  fake.current = fakeApi();
+  root = document.createElement("div");
+  document.body.appendChild(root);
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+  vi.useRealTimers();
+});
+const $ = (testid: string) => root.querySelector<HTMLElement>(`[data-testid="${testid}"]`)!;
+function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+describe("SearchBox", () => {
+  it("searches once after the typing pauses, and at once on Enter", async () => {
+    vi.useFakeTimers();
+    const onSearch = vi.fn();
+    act(() => render(<SearchBox onSearch={onSearch} />, root));
+    const input = $("search-input") as HTMLInputElement;
+    act(() => type(input, "r"));
+    act(() => type(input, "re"));
+    act(() => type(input, "refund "));
+    vi.advanceTimersByTime(SEARCH_DELAY_MS - 1);
+    expect(onSearch).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(onSearch).toHaveBeenCalledTimes(1);
+    expect(onSearch).toHaveBeenCalledWith("refund");
+    act(() => type(input, "invoice"));
+    act(() => {
+      input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    });
+    expect(onSearch).toHaveBeenLastCalledWith("invoice");
+    vi.advanceTimersByTime(SEARCH_DELAY_MS * 2);
+    expect(onSearch).toHaveBeenCalledTimes(2);
+  });
+
+  it("Esc clears the search", () => {
+    vi.useFakeTimers();
+    const onSearch = vi.fn();
+    act(() => render(<SearchBox onSearch={onSearch} />, root));
+    const input = $("search-input") as HTMLInputElement;
+    act(() => type(input, "refund"));
+    act(() => {
+      input.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    });
+    expect(onSearch).toHaveBeenLastCalledWith("");
+  });
+});
+
+describe("ThreadEntryView", () => {
+  it("collapses the quoted history behind an expander", () => {
+    const e = { ...detail(row("T-1")).messages[0]!, id: 5, text: "Thanks!", body: "Thanks!\n\n> old words" };
+    act(() => render(<ThreadEntryView entry={e} visitorName="Ada" ownerName="Maria" />, root));
+    expect($("thread-entry").textContent).toContain("Thanks!");
+    expect($("thread-entry").textContent).not.toContain("old words");
+    expect($("thread-entry").dataset.direction).toBe("in");
+    act(() => $("entry-expand").click());
+    expect($("thread-entry").textContent).toContain("> old words");
+    expect($("entry-expand").getAttribute("aria-expanded")).toBe("true");
+    act(() => $("entry-expand").click());
+    expect($("thread-entry").textContent).not.toContain("old words");
+  });
+
+  it("shows HTML only in a sandboxed iframe without scripts", () => {
+    const e = { ...detail(row("T-1")).messages[0]!, id: 5, html: "<p>Hi <b>there</b></p>" };
+    act(() => render(<ThreadEntryView entry={e} visitorName="Ada" ownerName="Maria" />, root));
+    expect(root.querySelector("iframe")).toBeNull();
+    act(() => $("entry-expand").click());
+    const frame = root.querySelector("iframe")!;
+    expect(frame.getAttribute("sandbox")).toBe("allow-same-origin");
+    expect(frame.getAttribute("sandbox")).not.toContain("allow-scripts");
+    expect(frame.getAttribute("srcdoc")).toContain("<p>Hi <b>there</b></p>");
+    expect(frame.getAttribute("srcdoc")).toContain("default-src 'none'");
+  });
+
+  it("saves an attachment and says where", async () => {
+    fake.current!.api.saveAttachment.mockResolvedValue("/home/m/Downloads/a.pdf");
+    const e = { ...detail(row("T-1")).messages[0]!, attachments: [{ id: 9, name: "a.pdf", size: 2048, contentType: "application/pdf" }] };
+    act(() => render(<ThreadEntryView entry={e} visitorName="Ada" ownerName="Maria" />, root));
+    await act(async () => {
+      $("attachment-save").click();
+      await settle();
+    });
+    expect(fake.current!.api.saveAttachment).toHaveBeenCalledWith(9);
+  });
+});
+
+describe("Composer", () => {
+  it("sends the text with the attached files as base64 and clears the draft", async () => {
+    const sent = detail(row("T-1"), ["question", "answer"]);
+    fake.current!.api.sendReply.mockResolvedValue(sent);
+    const onSent = vi.fn();
+    const textRef = { current: null };
+    act(() =>
+      render(<Composer ticketId="T-1" to="v@example.com" textRef={textRef} canned={[]} onLoadCanned={() => {}} onManageCanned={() => {}} onSent={onSent} />, root),
+    );
+    const file = $("reply-attach") as HTMLInputElement;
+    Object.defineProperty(file, "files", { value: [new File(["hello"], "hello.txt", { type: "text/plain" })], configurable: true });
+    await act(async () => {
+      file.dispatchEvent(new Event("change", { bubbles: true }));
+      await settle();
+    });
+    expect($("reply-files").textContent).toContain("hello.txt");
+    act(() => type($("reply-text") as HTMLTextAreaElement, "Here you go"));
+    await act(async () => {
+      $("reply-send").click();
+      await settle();
+    });
+    expect(fake.current!.api.sendReply).toHaveBeenCalledWith("T-1", "Here you go", [
+      { name: "hello.txt", contentType: "text/plain", dataBase64: "aGVsbG8=" },
+    ]);
+    expect(onSent).toHaveBeenCalledWith(sent);
+    expect(($("reply-text") as HTMLTextAreaElement).value).toBe("");
+  });
+
+  it("keeps the draft when sending fails", async () => {
+    fake.current!.api.sendReply.mockRejectedValue({ code: "smtp", message: "cannot reach smtp.gmail.com" });
+    const textRef = { current: null };
+    act(() =>
+      render(<Composer ticketId="T-2" to="v@example.com" textRef={textRef} canned={[]} onLoadCanned={() => {}} onManageCanned={() => {}} onSent={() => {}} />, root),
+    );
+    act(() => type($("reply-text") as HTMLTextAreaElement, "Draft words"));
+    await act(async () => {
+      $("reply-send").click();
+      await settle();
+    });
+    expect(($("reply-text") as HTMLTextAreaElement).value).toBe("Draft words");
+  });
+});
+
+describe("SnippetBox", () => {
+  it("copies and says Copied", async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(window.navigator, "clipboard", { value: { writeText }, configurable: true });
+    act(() => render(<SnippetBox snippet={'<script src="w.js"></script>'} />, root));
+    expect(($("snippet") as HTMLTextAreaElement).value).toBe('<script src="w.js"></script>');
+    await act(async () => {
+      $("snippet-copy").click();
+      await settle();
+    });
+    expect(writeText).toHaveBeenCalledWith('<script src="w.js"></script>');
+    expect($("snippet-copy").textContent).toContain("Copied");
+  });
+});
+
+describe("AccountFields", () => {
+  it("never shows a stored password and tests with password null until one is typed", async () => {
+    fake.current!.api.testConnection.mockResolvedValue({ ok: false, problem: "wrong_password", message: "535 5.7.8 not accepted", hint: "Use an app password" });
+    const form = accountForm({ preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "m@gmail.com", hasPassword: true });
+    act(() => render(<AccountFields kind="smtp" form={form} ownerEmail="m@gmail.com" errors={{}} onChange={() => {}} />, root));
+    const pw = $("smtp-password") as HTMLInputElement;
+    expect(pw.value).toBe("");
+    expect(pw.type).toBe("password");
+    expect(pw.placeholder).toBe("stored in the keychain");
+    await act(async () => {
+      $("smtp-test").click();
+      await settle();
+    });
+    expect(fake.current!.api.testConnection).toHaveBeenCalledWith("smtp", expect.objectContaining({ password: null, host: "smtp.gmail.com" }));
+    const result = $("check-result");
+    expect(result.dataset.problem).toBe("wrong_password");
+    expect(result.textContent).toContain("535 5.7.8 not accepted");
+    expect(result.textContent).toContain("Use an app password");
+  });
+});

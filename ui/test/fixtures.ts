@@ -1,0 +1,65 @@
+// Sample DTOs for component tests, and a fake `api` whose calls tests can inspect.
+import { vi } from "vitest";
+import type { AppStatus, Settings, TicketDetail, TicketRow } from "../src/bindings";
+
+export const row = (id: string, o: Partial<TicketRow> = {}): TicketRow => ({
+  ticketId: id, status: "open", priority: "normal", channel: "web", site: "Shop", visitorName: `Visitor ${id.slice(-1)}`,
+  visitorEmail: `v${id.slice(-1)}@example.com`, firstLine: `question ${id}`, unread: true, tags: [], spam: false,
+  createdAt: "2026-11-25T10:00:00Z", updatedAt: "2026-11-25T10:00:00Z", ...o,
+});
+
+export const settings = (configured = true): Settings => ({
+  owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin" },
+  smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", hasPassword: configured },
+  imap: { preset: "gmail", host: "imap.gmail.com", port: 993, security: "tls", username: "maria@gmail.com", hasPassword: configured },
+  intake: { listen: "127.0.0.1:7878", publicUrl: "" },
+  notifications: { enabled: true, paused: false },
+  configured,
+});
+
+export const status = (o: Partial<AppStatus> = {}): AppStatus => ({
+  intakeAddr: "127.0.0.1:7878", mailQueued: 0, mailFailed: 0, sync: { state: "ok", message: null },
+  notificationsPaused: false, startAtLogin: false, ...o,
+});
+
+export const detail = (r: TicketRow, texts: string[] = [r.firstLine]): TicketDetail => ({
+  ticket: r, visitorPhone: null, pageUrl: null, issue: texts[0] ?? "", history: [],
+  messages: texts.map((text, i) => ({
+    id: i === 0 ? null : i, direction: "in", from: null, to: null, subject: null, text, body: text, html: null,
+    state: null, at: "2026-11-25T10:00:00Z", attachments: [],
+  })),
+});
+
+/** A fake of src/api.ts's `api`; `emit`/`openTicket` play the shell's two events. */
+export function fakeApi() {
+  const handlers: { event?: (e: unknown) => void; open?: (id: string) => void } = {};
+  const api = {
+    listTickets: vi.fn(), counts: vi.fn(), getTicket: vi.fn(), sendReply: vi.fn(), setStatus: vi.fn(),
+    setPriority: vi.fn(), setTags: vi.fn(), saveAttachment: vi.fn(), cannedReplies: vi.fn(), saveCannedReply: vi.fn(),
+    deleteCannedReply: vi.fn(), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), listSites: vi.fn(),
+    addSite: vi.fn(), appStatus: vi.fn(), setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(),
+    onEvent: vi.fn(async (h: (e: unknown) => void) => {
+      handlers.event = h;
+      return () => {};
+    }),
+    onOpenTicket: vi.fn(async (h: (id: string) => void) => {
+      handlers.open = h;
+      return () => {};
+    }),
+  };
+  return { api, handlers };
+}
+
+/** Lets pending promises and Preact's render queue settle. */
+export async function settle(ms = 0) {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits until `ok()` holds (rendering and fake calls settle in several hops). */
+export async function until(ok: () => unknown, timeoutMs = 2000) {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error("timed out waiting for the window");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
