@@ -39,6 +39,7 @@ export function App() {
   const [detailLoading, setDetailLoading] = useState(false);
   const [detailError, setDetailError] = useState<ApiError | null>(null);
   const [view, setView] = useState<"inbox" | "settings">("inbox");
+  const [settingsSection, setSettingsSection] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const [cannedSheet, setCannedSheet] = useState(false);
   const [canned, setCanned] = useState<CannedReply[] | null>(null);
@@ -289,7 +290,10 @@ export function App() {
             setView("inbox");
             setFilter(f);
           }}
-          onSettings={() => setView("settings")}
+          onSettings={() => {
+            setSettingsSection(null);
+            setView("settings");
+          }}
           onHelp={() => setHelp(true)}
           onTogglePause={togglePause}
         />
@@ -306,6 +310,7 @@ export function App() {
             }}
             onClose={() => setView("inbox")}
             onStatusChanged={loadStatus}
+            section={settingsSection}
           />
         ) : (
           <>
@@ -322,7 +327,16 @@ export function App() {
               onOpen={openTicket}
               onRetry={() => loadList(filter, search)}
               onSettings={() => setView("settings")}
-              empty={<EmptyInbox filter={filter} counts={counts} onSettings={() => setView("settings")} />}
+              empty={
+                <EmptyInbox
+                  filter={filter}
+                  counts={counts}
+                  onSettings={() => {
+                    setSettingsSection("sites");
+                    setView("settings");
+                  }}
+                />
+              }
             />
             <ThreadView
               detail={detail}

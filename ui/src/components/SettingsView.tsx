@@ -30,6 +30,8 @@ export function SettingsView(props: {
   onSaved: (s: Settings) => void;
   onClose: () => void;
   onStatusChanged: () => void;
+  /** a section to scroll to on open, e.g. "sites" */
+  section?: string | null;
 }) {
   const { notify } = useEnv();
   const initial = useMemo(() => settingsForm(props.settings), [props.settings]);
@@ -45,6 +47,9 @@ export function SettingsView(props: {
     });
     props.onLoadCanned();
   }, []);
+  useEffect(() => {
+    if (props.section && sites !== null) document.getElementById(`section-${props.section}`)?.scrollIntoView?.({ block: "start" });
+  }, [props.section, sites === null]);
   const errors = validate(form);
   const dirty = JSON.stringify(form) !== JSON.stringify(initial);
 
