@@ -51,13 +51,21 @@ pub async fn doctor(setup: &Setup) -> Result<()> {
         bail!("owner.email is not set: Deskbell does not know where to send notifications");
     };
     println!("Owner:    {owner}");
-    let smtp = deskbell::mail::smtp::Smtp::new(&setup.config.smtp, Some(owner))?;
-    print!("SMTP:     {} … ", smtp.server());
-    let smtp_result = smtp.check().await;
-    match &smtp_result {
-        Ok(()) => println!("logged in"),
-        Err(e) => println!("FAILED: {e}"),
-    }
+    let smtp_result = match deskbell::mail::smtp::Smtp::new(&setup.config.smtp, Some(owner)) {
+        Ok(smtp) => {
+            print!("SMTP:     {} … ", smtp.server());
+            let r = smtp.check().await;
+            match &r {
+                Ok(()) => println!("logged in"),
+                Err(e) => println!("FAILED: {e}"),
+            }
+            r
+        }
+        Err(e) => {
+            println!("SMTP:     {e}");
+            Err(e)
+        }
+    };
     let imap = &setup.config.imap;
     let imap_result = if imap.host.is_none() && imap.preset.is_none() {
         println!("IMAP:     not configured (set imap.host or imap.preset to read replies)");

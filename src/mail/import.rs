@@ -143,6 +143,19 @@ pub async fn import_from(
             from: sender,
             first_line: preview,
         }),
+        Outcome::Recorded { ticket_id, .. } => {
+            // The owner's own answer (from Sent): the window refreshes, nobody is notified.
+            if let Some(view) = match ticket_id.parse() {
+                Ok(id) => inbox.ticket(&id).await.ok(),
+                Err(_) => None,
+            } {
+                inbox.emit_event(Event::TicketUpdated {
+                    ticket_id: ticket_id.clone(),
+                    status: view.ticket.status,
+                    priority: view.ticket.priority,
+                });
+            }
+        }
         Outcome::Created { ticket_id } => {
             let id = ticket_id
                 .parse()

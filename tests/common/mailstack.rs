@@ -83,6 +83,88 @@ impl MailStack {
         )
     }
 
+    /// Deskbell config lines for reading `owner`'s mailbox over IMAPS (implicit TLS).
+    pub fn imap_config(&self, owner: &str) -> String {
+        format!(
+            "[imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"tls\"\nusername = \"{owner}\"\npassword = \"{}\"\nca_file = \"{}\"\n",
+            self.get("MAILSTACK_IMAPS_PORT"),
+            self.password(),
+            self.get("MAILSTACK_CA"),
+        )
+    }
+
+    /// Restarts Dovecot only (connections drop; mail stays).
+    pub fn restart_imap(&self) {
+        self.run("restart-imap");
+    }
+
+    /// Gives `user`'s `folder` a new UIDVALIDITY, as a server does after rebuilding its index.
+    pub fn set_uidvalidity(&self, user: &str, folder: &str, value: u32) {
+        let out = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.dir.join("dovecot.conf"))
+            .args(["mailbox", "update", "-u", user, "--uid-validity"])
+            .arg(value.to_string())
+            .arg(folder)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "doveadm: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Delivers `raw` to `to` through Postfix's plain injection port (as another server would).
+    pub async fn deliver(&self, from: &str, to: &str, raw: &[u8]) {
+        use lettre::{AsyncTransport, Tokio1Executor};
+        let t = lettre::AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(self.get("MAILSTACK_SMTP_PORT").parse().unwrap())
+            .build();
+        let env =
+            lettre::address::Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()])
+                .unwrap();
+        t.send_raw(&env, raw)
+            .await
+            .expect("deliver through postfix");
+    }
+
+    fn tool(&self, cmd: &str, user: &str, folder: &str, extra: &[&str]) -> Vec<u8> {
+        let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/imap_tool.py");
+        let out = Command::new("/usr/bin/python3")
+            .arg(helper)
+            .args([
+                cmd,
+                self.get("MAILSTACK_HOST"),
+                self.get("MAILSTACK_IMAPS_PORT"),
+                self.get("MAILSTACK_CA"),
+                user,
+                self.password(),
+                folder,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "imap_tool {cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    /// Stores `raw` in `user`'s `folder` (IMAP APPEND), e.g. the copy Gmail keeps in Sent.
+    pub fn append(&self, user: &str, folder: &str, raw: &[u8]) {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), raw).unwrap();
+        self.tool("append", user, folder, &[file.path().to_str().unwrap()]);
+    }
+
+    /// The FLAGS of each message in `user`'s `folder`.
+    pub fn flags(&self, user: &str, folder: &str) -> Vec<String> {
+        serde_json::from_slice(&self.tool("flags", user, folder, &[])).unwrap()
+    }
+
     /// Every message in `user`'s folder, raw, read over IMAPS.
     pub fn messages(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
         let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/imap_dump.py");

@@ -2,6 +2,7 @@
 //! helpers to talk to it over real HTTP.
 #![allow(dead_code)]
 
+pub mod imap_proxy;
 pub mod mailstack;
 
 use deskbell::{Config, Deskbell};

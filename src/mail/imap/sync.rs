@@ -227,11 +227,24 @@ async fn session(
             return Ok(());
         }
         if idle {
+            // News that reaches the client before the server's "+ idling" lands in the
+            // unsolicited queue, not in the IDLE wait: check it, or that mail would wait for
+            // the next refresh.
+            let news = s.unsolicited_responses.clone();
+            while news.try_recv().is_ok() {}
             let mut h = s.idle();
             h.init()
                 .await
                 .map_err(|e| ImapError::protocol(&server, e))?;
-            {
+            let mut pending = false;
+            while let Ok(r) = news.try_recv() {
+                pending |= matches!(
+                    r,
+                    async_imap::types::UnsolicitedResponse::Exists(_)
+                        | async_imap::types::UnsolicitedResponse::Recent(_)
+                );
+            }
+            if !pending {
                 // The library's own timeout restarts on every keepalive, so the refresh
                 // deadline is kept here; its timeout only catches a silent dead connection.
                 let (wait, _interrupt) =

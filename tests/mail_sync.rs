@@ -1,0 +1,506 @@
+//! Mail in over IMAP against the real test mail stack (Dovecot + Postfix): a visitor's reply
+//! reaches its ticket once with only the new words, the owner's own replies from the Sent
+//! folder join the thread, the first sync reads only candidates, polling works without IDLE,
+//! and faults (Dovecot restart mid-IDLE, a cut connection, a UIDVALIDITY change, Deskbell
+//! stopped while replies arrive) lose and repeat nothing.
+
+mod common;
+
+use common::imap_proxy::ImapProxy;
+use common::mailstack::{address, MailStack};
+use common::NO_LIMITS;
+use deskbell::app::Event;
+use deskbell::Deskbell;
+use serde_json::json;
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+fn config(ms: &MailStack, owner: &str, imap: &str, extra_mail: &str) -> String {
+    format!(
+        "[intake]\nlisten = \"127.0.0.1:0\"\n{NO_LIMITS}[owner]\nemail = \"{owner}\"\nname = \"Rosa\"\n\
+         business = \"Rosa's Bakery\"\ntimezone = \"UTC\"\n{}{imap}[mail]\nretry_first_seconds = 1\n\
+         confirm_visitor = false\n{extra_mail}",
+        ms.smtp_config(owner, ms.password())
+    )
+}
+
+/// The `[imap]` section for plain IMAP through a proxy on loopback.
+fn proxied_imap(proxy: &ImapProxy, owner: &str, ms: &MailStack) -> String {
+    format!(
+        "[imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\nusername = \"{owner}\"\npassword = \"{}\"\n",
+        proxy.addr.port(),
+        ms.password()
+    )
+}
+
+async fn start(dir: &Path, text: &str) -> Deskbell {
+    let cfg = deskbell::Config::from_toml(text, "test", Vec::<(String, String)>::new()).unwrap();
+    Deskbell::start(&cfg, dir).await.unwrap()
+}
+
+async fn post_ticket(app: &Deskbell, visitor: &str, issue: &str) -> String {
+    let token = match app.inbox().sites().await.unwrap().into_iter().next() {
+        Some(s) => s.bot_token,
+        None => {
+            app.inbox()
+                .add_site("Shop", &["https://rosa.example".into()])
+                .await
+                .unwrap()
+                .bot_token
+        }
+    };
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/tickets/create", app.intake_addr()))
+        .json(&json!({
+            "bot_token": token, "visitor_name": "Ana Silva", "visitor_email": visitor,
+            "issue": issue,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    resp.json::<serde_json::Value>().await.unwrap()["ticket_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Waits (bounded) for an event matching `want`.
+async fn wait_event(
+    rx: &mut broadcast::Receiver<Event>,
+    within: Duration,
+    want: impl Fn(&Event) -> bool,
+) -> Option<Event> {
+    tokio::time::timeout(within, async {
+        loop {
+            match rx.recv().await {
+                Ok(e) if want(&e) => return e,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => panic!("event stream closed"),
+            }
+        }
+    })
+    .await
+    .ok()
+}
+
+/// Waits (bounded) until the sync reports a healthy connection.
+async fn wait_synced(app: &Deskbell) {
+    for _ in 0..200 {
+        if app.sync_state() == deskbell::mail::imap::sync::SyncState::Ok {
+            // Both folders' workers reach IDLE shortly after the first reports Ok.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("sync never became healthy: {:?}", app.sync_state());
+}
+
+fn count(dir: &Path, sql: &str, arg: &str) -> i64 {
+    let conn = rusqlite::Connection::open(common::db_path(dir)).unwrap();
+    conn.query_row(sql, [arg], |r| r.get(0)).unwrap()
+}
+
+fn stored(dir: &Path, message_id: &str) -> i64 {
+    count(
+        dir,
+        "SELECT count(*) FROM messages WHERE message_id = ?1",
+        message_id,
+    )
+}
+
+/// The owner's sent reply as the visitor's mailbox received it, and its Message-ID.
+fn owner_reply(ms: &MailStack, visitor: &str) -> (Vec<u8>, String) {
+    let got = ms.wait_for(visitor, 1, Duration::from_secs(15));
+    let raw = got
+        .into_iter()
+        .next()
+        .expect("the owner's reply reaches the visitor");
+    let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    let id = msg.message_id().unwrap().to_string();
+    (raw, id)
+}
+
+/// A visitor's answer in Gmail's shape: new words, attribution, quoted history.
+fn visitor_reply(
+    visitor: &str,
+    owner_to: &str,
+    subject: &str,
+    in_reply_to: &str,
+    n: u32,
+    words: &str,
+) -> (Vec<u8>, String) {
+    let mid = format!(
+        "CAJ{n}x{}@mail.gmail.com",
+        &visitor[..visitor.find('@').unwrap()]
+    );
+    let raw = format!(
+        "From: Ana Silva <{visitor}>\r\nTo: {owner_to}\r\nSubject: Re: {subject}\r\n\
+         Date: Wed, 25 Nov 2026 10:0{n}:00 +0000\r\nMessage-ID: <{mid}>\r\n\
+         In-Reply-To: <{in_reply_to}>\r\nReferences: <{in_reply_to}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\n\r\n{words}\r\n\r\n\
+         On Wed, 25 Nov 2026 at 09:00, Rosa <rosa@example.test> wrote:\r\n> Yes, it is vegan.\r\n> Rosa\r\n"
+    );
+    (raw.into_bytes(), mid)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_reply_lands_once_with_only_the_new_words_and_stays_unread() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(
+        dir.path(),
+        &config(&ms, &owner, &ms.imap_config(&owner), ""),
+    )
+    .await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+
+    let id = post_ticket(&app, &visitor, "Is the rye bread vegan?").await;
+    app.inbox()
+        .reply(&id.parse().unwrap(), "Yes, it is vegan.", Vec::new())
+        .await
+        .unwrap();
+    let (sent, reply_mid) = owner_reply(&ms, &visitor);
+    let sent = mail_parser::MessageParser::default().parse(&sent).unwrap();
+    let reply_to = sent
+        .reply_to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap()
+        .to_string();
+    assert!(
+        reply_to.contains("+tkt-"),
+        "answers go to the plus-address: {reply_to}"
+    );
+
+    let (raw, mid) = visitor_reply(
+        &visitor,
+        &reply_to,
+        sent.subject().unwrap(),
+        &reply_mid,
+        1,
+        "Great, I'll pick one up on Friday.",
+    );
+    let sent_at = std::time::Instant::now();
+    ms.deliver(&visitor, &reply_to, &raw).await;
+    let e = wait_event(
+        &mut events,
+        Duration::from_secs(15),
+        |e| matches!(e, Event::ReplyReceived { ticket_id, .. } if *ticket_id == id),
+    )
+    .await
+    .expect("the reply reaches its ticket");
+    eprintln!("reply on the ticket {:?} after delivery", sent_at.elapsed());
+    let Event::ReplyReceived { first_line, .. } = e else {
+        unreachable!()
+    };
+    assert_eq!(first_line, "Great, I'll pick one up on Friday.");
+
+    let view = app.inbox().ticket(&id.parse().unwrap()).await.unwrap();
+    let mine: Vec<_> = view
+        .messages
+        .iter()
+        .filter(|m| m.message_id.as_deref() == Some(mid.as_str()))
+        .collect();
+    assert_eq!(mine.len(), 1, "stored once");
+    assert_eq!(mine[0].text, "Great, I'll pick one up on Friday.");
+    assert!(
+        mine[0].body.contains("> Yes, it is vegan."),
+        "the full body is kept"
+    );
+    assert_eq!(stored(dir.path(), &mid), 1);
+
+    // BODY.PEEK only: the owner's mailbox still shows the reply as unread.
+    let flags = ms.flags(&owner, "INBOX");
+    assert!(!flags.is_empty());
+    assert!(flags.iter().all(|f| !f.contains("\\Seen")), "{flags:?}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owners_replies_from_sent_join_the_thread_once() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(
+        dir.path(),
+        &config(&ms, &owner, &ms.imap_config(&owner), ""),
+    )
+    .await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+    let id = post_ticket(&app, &visitor, "Do you deliver on Sundays?").await;
+    // The owner answers the notification from Gmail on her phone; Gmail keeps the copy in
+    // Sent (the test stack does not, so the test stores it as Gmail would).
+    let notification = ms.wait_for(&owner, 1, Duration::from_secs(15));
+    let note = mail_parser::MessageParser::default()
+        .parse(&notification[0])
+        .unwrap();
+    let note_mid = note.message_id().unwrap().to_string();
+    let own = format!(
+        "From: Rosa <{owner}>\r\nTo: {visitor}\r\nSubject: Re: {}\r\nMessage-ID: <rosa-phone-1@mail.gmail.com>\r\n\
+         In-Reply-To: <{note_mid}>\r\nReferences: <{note_mid}>\r\nDate: Wed, 25 Nov 2026 11:00:00 +0000\r\n\r\n\
+         Yes, every Sunday from 8 to 12.\r\n\r\nSent from my iPhone\r\n",
+        note.subject().unwrap()
+    );
+    ms.append(&owner, "Sent", own.as_bytes());
+    wait_event(
+        &mut events,
+        Duration::from_secs(15),
+        |e| matches!(e, Event::TicketUpdated { ticket_id, .. } if *ticket_id == id),
+    )
+    .await
+    .expect("the owner's reply is recorded");
+    // She had also Cc'd herself: the same message in INBOX is not stored again.
+    ms.deliver(&owner, &owner, own.as_bytes()).await;
+    // A later visitor mail proves the INBOX copy was processed before it.
+    let (raw, mid) = visitor_reply(
+        &visitor,
+        &owner,
+        &format!("Sunday [{id}]"),
+        "rosa-phone-1@mail.gmail.com",
+        2,
+        "Perfect, see you Sunday.",
+    );
+    ms.deliver(&visitor, &owner, &raw).await;
+    wait_event(
+        &mut events,
+        Duration::from_secs(15),
+        |e| matches!(e, Event::ReplyReceived { ticket_id, .. } if *ticket_id == id),
+    )
+    .await
+    .expect("the visitor's answer to the owner's Gmail reply threads by its Message-ID");
+
+    let view = app.inbox().ticket(&id.parse().unwrap()).await.unwrap();
+    let own_entries: Vec<_> = view
+        .messages
+        .iter()
+        .filter(|m| m.message_id.as_deref() == Some("rosa-phone-1@mail.gmail.com"))
+        .collect();
+    assert_eq!(
+        own_entries.len(),
+        1,
+        "stored once though it is in Sent and INBOX"
+    );
+    assert_eq!(own_entries[0].direction.as_str(), "out");
+    assert_eq!(own_entries[0].text, "Yes, every Sunday from 8 to 12.");
+    assert_eq!(stored(dir.path(), &mid), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_sync_reads_only_candidates_then_everything_new() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    // Deskbell runs without IMAP first: a ticket and the owner's answer exist.
+    let app = start(dir.path(), &config(&ms, &owner, "", "")).await;
+    let id = post_ticket(&app, &visitor, "Can I order a cake for 20?").await;
+    app.inbox()
+        .reply(&id.parse().unwrap(), "Yes! Which flavour?", Vec::new())
+        .await
+        .unwrap();
+    let (_, reply_mid) = owner_reply(&ms, &visitor);
+    app.stop().await;
+
+    // Meanwhile the owner's mailbox fills with her private mail and one reply to the ticket.
+    for n in 0..25 {
+        let raw = format!("From: Friend {n} <friend{n}@example.test>\r\nTo: {owner}\r\nSubject: Dinner {n}\r\nMessage-ID: <private-{n}@example.test>\r\n\r\nSee you at 8?\r\n");
+        ms.deliver(&format!("friend{n}@example.test"), &owner, raw.as_bytes())
+            .await;
+    }
+    let (raw, mid) = visitor_reply(
+        &visitor,
+        &owner,
+        "Your question",
+        &reply_mid,
+        3,
+        "Chocolate, please.",
+    );
+    ms.deliver(&visitor, &owner, &raw).await;
+    ms.wait_for(&owner, 27, Duration::from_secs(15));
+
+    let text = config(&ms, &owner, &ms.imap_config(&owner), "");
+    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
+    let inbox = deskbell::app::open_inbox(
+        &cfg,
+        dir.path(),
+        std::sync::Arc::new(deskbell::clock::SystemClock),
+    )
+    .unwrap();
+    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let opts = deskbell::app::sync_options(&cfg);
+    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+        .await
+        .unwrap();
+    let inbox_pass = &passes[0];
+    assert_eq!(inbox_pass.folder, "INBOX");
+    // The notification and the reply are candidates ([TKT-…] / tkt- references); the 25
+    // private mails are not even fetched.
+    assert_eq!(inbox_pass.fetched, 2, "{:?}", inbox_pass.outcomes);
+    assert_eq!(stored(dir.path(), &mid), 1);
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM tickets WHERE channel = ?1",
+            "email"
+        ),
+        0
+    );
+
+    // From now on every new mail goes through the pipeline: a stranger's question is a ticket.
+    let raw = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <bo-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
+    ms.deliver("bo@example.test", &owner, raw.as_bytes()).await;
+    ms.wait_for(&owner, 28, Duration::from_secs(15));
+    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+        .await
+        .unwrap();
+    assert_eq!(passes[0].fetched, 1);
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM tickets WHERE channel = ?1",
+            "email"
+        ),
+        1
+    );
+    // A third pass finds nothing new.
+    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+        .await
+        .unwrap();
+    assert_eq!(passes[0].fetched, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_idle_the_mailbox_is_polled() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start(upstream, true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(
+        dir.path(),
+        &config(
+            &ms,
+            &owner,
+            &proxied_imap(&proxy, &owner, &ms),
+            "poll_seconds = 1\n",
+        ),
+    )
+    .await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+    let id = post_ticket(&app, &visitor, "Opening hours?").await;
+    let raw = format!("From: {visitor}\r\nTo: {owner}\r\nSubject: Re: hours [{id}]\r\nMessage-ID: <poll-1@example.test>\r\n\r\nAnd on holidays?\r\n");
+    ms.deliver(&visitor, &owner, raw.as_bytes()).await;
+    wait_event(
+        &mut events,
+        Duration::from_secs(15),
+        |e| matches!(e, Event::ReplyReceived { ticket_id, .. } if *ticket_id == id),
+    )
+    .await
+    .expect("polling picks the reply up");
+    let cmds = proxy.commands();
+    assert!(
+        !cmds.iter().any(|c| c.ends_with(" IDLE")),
+        "no IDLE sent to a server without it: {cmds:?}"
+    );
+    assert_eq!(stored(dir.path(), "poll-1@example.test"), 1);
+    app.stop().await;
+}
+
+async fn arrived(events: &mut broadcast::Receiver<Event>, n: u32) {
+    let want = format!("update {n}");
+    wait_event(
+        events,
+        Duration::from_secs(20),
+        move |e| matches!(e, Event::ReplyReceived { first_line, .. } if *first_line == want),
+    )
+    .await
+    .unwrap_or_else(|| panic!("reply {n} never arrived"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restarts_cuts_uidvalidity_changes_and_downtime_lose_and_repeat_nothing() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start(upstream, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
+    let app = start(dir.path(), &text).await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+    let id = post_ticket(&app, &visitor, "Where is my order?").await;
+    let reply = |n: u32| {
+        format!("From: {visitor}\r\nTo: {owner}\r\nSubject: Re: order [{id}]\r\nMessage-ID: <fault-{n}@example.test>\r\n\r\nupdate {n}\r\n").into_bytes()
+    };
+    // 1. Dovecot restarts while Deskbell is in IDLE.
+    ms.restart_imap();
+    ms.deliver(&visitor, &owner, &reply(1)).await;
+    arrived(&mut events, 1).await;
+
+    // 2. The network drops every connection.
+    wait_synced(&app).await;
+    proxy.cut();
+    ms.deliver(&visitor, &owner, &reply(2)).await;
+    arrived(&mut events, 2).await;
+
+    // 3. The server gives INBOX a new UIDVALIDITY: everything is rescanned, nothing doubled.
+    wait_synced(&app).await;
+    ms.set_uidvalidity(&owner, "INBOX", 4242);
+    ms.deliver(&visitor, &owner, &reply(3)).await;
+    arrived(&mut events, 3).await;
+
+    // 4. Deskbell is stopped while two replies arrive.
+    app.stop().await;
+    ms.deliver(&visitor, &owner, &reply(4)).await;
+    ms.deliver(&visitor, &owner, &reply(5)).await;
+    let app = start(dir.path(), &text).await;
+    let mut events = app.subscribe();
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        match wait_event(&mut events, Duration::from_secs(20), |e| {
+            matches!(e, Event::ReplyReceived { .. })
+        })
+        .await
+        {
+            Some(Event::ReplyReceived { first_line, .. }) => seen.push(first_line),
+            _ => panic!("replies after downtime never arrived; got {seen:?}"),
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["update 4", "update 5"]);
+    app.stop().await;
+
+    for n in 1..=5 {
+        assert_eq!(
+            stored(dir.path(), &format!("fault-{n}@example.test")),
+            1,
+            "reply {n}"
+        );
+    }
+    let conn = rusqlite::Connection::open(common::db_path(dir.path())).unwrap();
+    let (validity, last): (i64, i64) = conn
+        .query_row(
+            "SELECT uidvalidity, last_uid FROM mailbox_state WHERE folder = 'INBOX'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(validity, 4242);
+    assert!(last >= 6, "state advanced past every message: {last}");
+}
