@@ -315,3 +315,65 @@ async fn html_is_stored_sanitised_with_remote_images_blocked() {
         assert!(!html.contains(gone), "{gone} in {html}");
     }
 }
+
+/// Rule 5 with a real store: on Gmail, a message of a thread the store already holds joins
+/// that thread's ticket even with no other mark, and the state of its folder advances in the
+/// same transaction.
+#[tokio::test]
+async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
+    use deskbell::mail::import::{import_from, Origin};
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let origin = |uid: u32, thrid: u64| Origin {
+        folder: "INBOX".into(),
+        uidvalidity: 7,
+        uid,
+        gm_thrid: Some(thrid),
+        record: true,
+    };
+    // A mail-born ticket in Gmail thread 9001.
+    let first = eml(
+        "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: Gluten free?\r\nMessage-ID: <bo-1@example.com>\r\n",
+        "Do you bake gluten-free bread?",
+    );
+    let Outcome::Created { ticket_id } = import_from(&inbox, first, Some(origin(1, 9001)))
+        .await
+        .unwrap()
+    else {
+        panic!("a new ticket from email")
+    };
+    // Bo's client dropped every header that could thread it; only Gmail knows the thread.
+    let bare = eml(
+        "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: one more thing\r\nMessage-ID: <bo-2@example.com>\r\n",
+        "And rye?",
+    );
+    assert_eq!(
+        import_from(&inbox, bare.clone(), Some(origin(2, 9001)))
+            .await
+            .unwrap(),
+        Outcome::Appended {
+            ticket_id: ticket_id.clone(),
+            rule: Rule::GmailThread
+        }
+    );
+    // The same words in another Gmail thread are a new ticket.
+    let other = eml(
+        "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: one more thing\r\nMessage-ID: <bo-3@example.com>\r\n",
+        "And rye??",
+    );
+    assert!(matches!(
+        import_from(&inbox, other, Some(origin(3, 9002)))
+            .await
+            .unwrap(),
+        Outcome::Created { .. }
+    ));
+    let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
+    let (validity, last): (i64, i64) = conn
+        .query_row(
+            "SELECT uidvalidity, last_uid FROM mailbox_state WHERE folder = 'INBOX'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((validity, last), (7, 3));
+}

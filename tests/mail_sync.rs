@@ -504,3 +504,90 @@ async fn restarts_cuts_uidvalidity_changes_and_downtime_lose_and_repeat_nothing(
     assert_eq!(validity, 4242);
     assert!(last >= 6, "state advanced past every message: {last}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_and_tls_problems_are_named_and_reported_as_sync_errors() {
+    use deskbell::config::Account;
+    use deskbell::mail::imap::{sync::check, ImapError, Target};
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let account = |port: &str, security: &str, password: &str, ca: bool| {
+        let text = format!(
+            "[imap]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"{security}\"\nusername = \"{owner}\"\npassword = \"{password}\"\n{}",
+            if ca { format!("ca_file = \"{}\"\n", ms.get("MAILSTACK_CA")) } else { String::new() }
+        );
+        let cfg = deskbell::Config::from_toml(&text, "t", Vec::<(String, String)>::new()).unwrap();
+        let a: Account = cfg.imap.clone();
+        Target::from_account(&a, None).unwrap()
+    };
+    let imaps = ms.get("MAILSTACK_IMAPS_PORT").to_string();
+    let imap = ms.get("MAILSTACK_IMAP_PORT").to_string();
+
+    let (count, sent) = check(&account(&imaps, "tls", ms.password(), true))
+        .await
+        .unwrap();
+    assert_eq!((count, sent.as_deref()), (0, Some("Sent")));
+    let (_, sent) = check(&account(&imap, "starttls", ms.password(), true))
+        .await
+        .unwrap();
+    assert_eq!(sent.as_deref(), Some("Sent"));
+
+    let e = check(&account(&imaps, "tls", "wrong", true))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ImapError::Login { .. }), "{e:?}");
+    assert!(e.to_string().contains("app password"), "{e}");
+    assert!(!e.is_transient());
+    let e = check(&account(&imaps, "tls", ms.password(), false))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ImapError::UntrustedCertificate { .. }), "{e:?}");
+    let e = check(&account(&imap, "tls", ms.password(), true))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ImapError::Tls { .. }),
+        "TLS spoken to a plain port: {e:?}"
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = check(&account(&closed.to_string(), "tls", ms.password(), true))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ImapError::Unreachable { .. }), "{e:?}");
+    assert!(e.is_transient());
+    // A password never travels unencrypted beyond this computer.
+    let remote = deskbell::Config::from_toml(
+        "[imap]\nhost = \"imap.example.com\"\nsecurity = \"plain\"\npassword = \"x\"\n",
+        "t",
+        Vec::<(String, String)>::new(),
+    );
+    assert!(remote.is_err());
+
+    // The running sync says what is wrong, as an event and in its state, without a retry storm.
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = ms.imap_config(&owner).replace(ms.password(), "wrong");
+    let app = start(dir.path(), &config(&ms, &owner, &wrong, "")).await;
+    let mut events = app.subscribe();
+    let e = wait_event(&mut events, Duration::from_secs(15), |e| {
+        matches!(e, Event::SyncError { .. })
+    })
+    .await
+    .expect("a sync error event");
+    let Event::SyncError { reason, .. } = e else {
+        unreachable!()
+    };
+    assert!(reason.contains("refused the login"), "{reason}");
+    assert!(
+        !reason.contains("wrong"),
+        "the password is not repeated: {reason}"
+    );
+    assert!(matches!(
+        app.sync_state(),
+        deskbell::mail::imap::sync::SyncState::Error(_)
+    ));
+    app.stop().await;
+}
