@@ -591,3 +591,96 @@ async fn login_and_tls_problems_are_named_and_reported_as_sync_errors() {
     ));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_is_reissued_on_time_and_mail_still_arrives() {
+    use deskbell::mail::imap::sync::{run, SyncOptions, SyncState};
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start(upstream, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
+    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
+    let inbox = deskbell::app::open_inbox(
+        &cfg,
+        dir.path(),
+        std::sync::Arc::new(deskbell::clock::SystemClock),
+    )
+    .unwrap();
+    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let opts = SyncOptions {
+        idle_refresh: Duration::from_millis(700),
+        ..SyncOptions::default()
+    };
+    let state = std::sync::Arc::new(std::sync::Mutex::new(SyncState::Off));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut events = inbox.subscribe();
+    let worker = tokio::spawn(run(inbox.clone(), target, opts, state.clone(), stopped));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let idles = |p: &ImapProxy| p.commands().iter().filter(|c| c.ends_with(" IDLE")).count();
+    // Two folders, each re-issuing about every 0.7 s.
+    assert!(idles(&proxy) >= 4, "IDLE re-issued: {:?}", proxy.commands());
+    assert!(
+        proxy.commands().iter().any(|c| c == "DONE"),
+        "each IDLE is ended with DONE"
+    );
+    let raw = format!("From: {visitor}\r\nTo: {owner}\r\nSubject: hello\r\nMessage-ID: <refresh-1@example.test>\r\n\r\nA question.\r\n");
+    ms.deliver(&visitor, &owner, raw.as_bytes()).await;
+    wait_event(&mut events, Duration::from_secs(15), |e| {
+        matches!(e, Event::TicketCreated { .. })
+    })
+    .await
+    .expect("mail still arrives between refreshes");
+    assert_eq!(*state.lock().unwrap(), SyncState::Ok);
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), worker)
+        .await
+        .expect("the worker stops promptly")
+        .unwrap();
+    assert_eq!(*state.lock().unwrap(), SyncState::Off);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_syncs_once_and_reports_json() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, config(&ms, &owner, &ms.imap_config(&owner), "")).unwrap();
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+            .arg("--config")
+            .arg(&conf)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["mail", "sync", "--once", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let first = run();
+    assert_eq!(first[0]["folder"], "INBOX");
+    assert_eq!(first[1]["folder"], "Sent");
+    let raw = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <cli-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
+    ms.deliver("bo@example.test", &owner, raw.as_bytes()).await;
+    ms.wait_for(&owner, 1, Duration::from_secs(15));
+    let second = run();
+    assert_eq!(second[0]["fetched"], 1, "{second}");
+    assert!(
+        second[0]["outcomes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Created"),
+        "{second}"
+    );
+    assert_eq!(run()[0]["fetched"], 0, "nothing twice");
+}

@@ -451,3 +451,30 @@ async fn import_uids(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stays_capped() {
+        let opts = SyncOptions {
+            retry_first: Duration::from_secs(2),
+            retry_max: Duration::from_secs(60),
+            ..SyncOptions::default()
+        };
+        for (failures, full) in [(1, 2.0), (2, 4.0), (3, 8.0), (6, 60.0), (40, 60.0)] {
+            let mut seen = Vec::new();
+            for _ in 0..50 {
+                let d = backoff(&opts, failures).as_secs_f64();
+                assert!(
+                    d >= full * 0.5 - 1e-9 && d <= full,
+                    "{failures}: {d} vs {full}"
+                );
+                seen.push(d);
+            }
+            seen.dedup();
+            assert!(seen.len() > 1, "jitter spreads retries: {seen:?}");
+        }
+    }
+}
