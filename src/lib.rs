@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod intake;
 pub mod mail;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 
 pub use app::{Deskbell, Event};
