@@ -684,3 +684,58 @@ async fn the_cli_syncs_once_and_reports_json() {
     );
     assert_eq!(run()[0]["fetched"], 0, "nothing twice");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_gmail_the_thread_id_is_fetched_and_threads_unmarked_mail() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start_with(upstream, false, Some(1_781_234_567_890_123_456)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
+    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
+    let inbox = deskbell::app::open_inbox(
+        &cfg,
+        dir.path(),
+        std::sync::Arc::new(deskbell::clock::SystemClock),
+    )
+    .unwrap();
+    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let opts = deskbell::app::sync_options(&cfg);
+    deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+        .await
+        .unwrap();
+    let first = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <gm-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
+    let second = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: one more thing\r\nMessage-ID: <gm-2@example.test>\r\n\r\nAnd rye?\r\n");
+    ms.deliver("bo@example.test", &owner, first.as_bytes())
+        .await;
+    ms.wait_for(&owner, 1, Duration::from_secs(15));
+    ms.deliver("bo@example.test", &owner, second.as_bytes())
+        .await;
+    ms.wait_for(&owner, 2, Duration::from_secs(15));
+    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+        .await
+        .unwrap();
+    use deskbell::mail::import::Outcome;
+    let outcomes = &passes[0].outcomes;
+    assert!(
+        matches!(outcomes[0], Outcome::Created { .. }),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(
+            &outcomes[1],
+            Outcome::Appended {
+                rule: deskbell::mail::thread::Rule::GmailThread,
+                ..
+            }
+        ),
+        "no marks, only Gmail's thread id: {outcomes:?}"
+    );
+    assert!(
+        proxy.commands().iter().any(|c| c.contains("X-GM-THRID")),
+        "asked for the thread id"
+    );
+}
