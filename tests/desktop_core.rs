@@ -438,3 +438,44 @@ async fn thread_entries_carry_ids_html_and_attachments() {
     let m = &json["messages"][0];
     assert!(m["id"].is_i64() && m["html"].is_string() && m["attachments"][0]["id"].is_i64());
 }
+
+/// The same functions from the command line: `tickets list --search`, `tickets tag`, and
+/// `tickets show --json` carrying the new fields.
+#[tokio::test]
+async fn the_cli_searches_and_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let inbox = inbox(dir.path());
+        let id = web(&inbox, "Zoë", "zoe@example.com", "Parcel crushed").await;
+        web(&inbox, "Bo", "bo@example.com", "Other thing").await;
+        id
+    };
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("DESKBELL_OWNER_TIMEZONE", "UTC")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let hits = run(&["tickets", "list", "--search", "zoe cru", "--json"]);
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    assert_eq!(hits[0]["ticket_id"], id.to_string());
+    let none = run(&["tickets", "list", "--search", "\"NEAR(", "--json"]);
+    assert!(none.as_array().unwrap().is_empty());
+
+    let tagged = run(&["tickets", "tag", &id.to_string(), "VIP", " late ", "--json"]);
+    assert_eq!(tagged["tags"], serde_json::json!(["late", "vip"]));
+    let shown = run(&["tickets", "show", &id.to_string(), "--json"]);
+    assert_eq!(shown["tags"], serde_json::json!(["late", "vip"]));
+    assert!(shown["messages"][0]["id"].is_null(), "{shown}");
+}

@@ -1,4 +1,4 @@
-//! `deskbell tickets list|show|set`.
+//! `deskbell tickets list|show|set|tag`.
 
 use super::output::{print_json, table};
 use super::Setup;
@@ -14,6 +14,10 @@ pub enum TicketsCommand {
     List {
         #[arg(long)]
         status: Option<Status>,
+        /// Only tickets containing every word (ticket, visitor, thread); the last word may be
+        /// the start of a word.
+        #[arg(long)]
+        search: Option<String>,
         /// Include tickets flagged as spam.
         #[arg(long)]
         all: bool,
@@ -38,6 +42,13 @@ pub enum TicketsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Replace a ticket's tags (none given: remove them all).
+    Tag {
+        id: TicketId,
+        tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn local(at: DateTime<Utc>, setup: &Setup) -> String {
@@ -50,16 +61,18 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
     match cmd {
         TicketsCommand::List {
             status,
+            search,
             all,
             limit,
             json,
         } => {
+            let filter = Filter {
+                status,
+                include_spam: all,
+                limit,
+            };
             let list = inbox
-                .tickets(Filter {
-                    status,
-                    include_spam: all,
-                    limit,
-                })
+                .search(search.as_deref().unwrap_or(""), filter)
                 .await?;
             if json {
                 return print_json(&list);
@@ -132,6 +145,17 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
                 return print_json(&t);
             }
             println!("{} is now {} · {}", t.ticket_id, t.status, t.priority);
+        }
+        TicketsCommand::Tag { id, tags, json } => {
+            let t = inbox.set_tags(&id, &tags).await?;
+            if json {
+                return print_json(&t);
+            }
+            if t.tags.is_empty() {
+                println!("{} has no tags", t.ticket_id);
+            } else {
+                println!("{} is tagged {}", t.ticket_id, t.tags.join(", "));
+            }
         }
     }
     Ok(())
