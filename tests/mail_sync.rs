@@ -739,3 +739,45 @@ async fn on_gmail_the_thread_id_is_fetched_and_threads_unmarked_mail() {
         "asked for the thread id"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_for_imap_names_the_exact_problem() {
+    use deskbell::mail::check::{imap, Problem};
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let account = |port: &str, security: &str, password: &str, ca: bool| {
+        let text = format!(
+            "[imap]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"{security}\"\npassword = \"{password}\"\n{}",
+            if ca { format!("ca_file = \"{}\"\n", ms.get("MAILSTACK_CA")) } else { String::new() }
+        );
+        deskbell::Config::from_toml(&text, "t", Vec::<(String, String)>::new())
+            .unwrap()
+            .imap
+    };
+    let imaps = ms.get("MAILSTACK_IMAPS_PORT").to_string();
+    let plain = ms.get("MAILSTACK_IMAP_PORT").to_string();
+    let r = imap(&account(&imaps, "tls", ms.password(), true), Some(&owner)).await;
+    assert_eq!(r.problem, Problem::Ok, "{r:?}");
+    assert!(r.message.contains("\"Sent\""), "{}", r.message);
+    let r = imap(&account(&imaps, "tls", "nope", true), Some(&owner)).await;
+    assert_eq!(r.problem, Problem::WrongPassword, "{r:?}");
+    assert!(!r.message.contains("nope") && !r.hint.clone().unwrap_or_default().contains("nope"));
+    let r = imap(&account(&plain, "tls", ms.password(), true), Some(&owner)).await;
+    assert_eq!(r.problem, Problem::Tls, "{r:?}");
+    assert!(r.hint.unwrap().contains("993"));
+    let r = imap(&account(&imaps, "tls", ms.password(), false), Some(&owner)).await;
+    assert_eq!(r.problem, Problem::UntrustedCertificate, "{r:?}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let r = imap(
+        &account(&closed.to_string(), "tls", ms.password(), true),
+        Some(&owner),
+    )
+    .await;
+    assert_eq!(r.problem, Problem::Unreachable, "{r:?}");
+    let r = imap(&deskbell::config::Account::default(), Some(&owner)).await;
+    assert_eq!(r.problem, Problem::NotConfigured, "{r:?}");
+}

@@ -243,6 +243,66 @@ pub async fn smtp(account: &Account, owner_email: Option<&str>) -> CheckReport {
     }
 }
 
+const IMAP_PORTS: &str = "port 993 uses tls, port 143 uses starttls";
+
+/// Logs in to the IMAP server of `account` (the username defaults to `owner_email`), opens
+/// INBOX and looks for the Sent folder. Never fails: every outcome is a report.
+pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
+    use crate::mail::imap::{sync::check, ImapError, Target};
+    let gmail = is_gmail(account);
+    let default_port = |s| match s {
+        Security::Tls => 993,
+        Security::Starttls | Security::Plain => 143,
+    };
+    let mut shown = account.clone();
+    shown.security = Some(account.security.unwrap_or(Security::Tls));
+    let server = server(&shown, default_port, crate::mail::imap::connect::GMAIL_HOST);
+    let report = |p: Problem, detail: &str| explain(p, "IMAP", &server, gmail, IMAP_PORTS, detail);
+    if account.password.as_deref().is_some_and(str::is_empty) {
+        return report(Problem::NotConfigured, "no password given");
+    }
+    let target = match Target::from_account(account, owner_email) {
+        Ok(t) => t,
+        Err(ImapError::NotConfigured(what)) => return report(Problem::NotConfigured, &what),
+        Err(e) => return report(Problem::Other, &e.to_string()),
+    };
+    match tokio::time::timeout(CHECK_TIMEOUT, check(&target)).await {
+        Err(_) => report(Problem::Timeout, ""),
+        Ok(Ok((count, sent))) => {
+            let mut r = report(Problem::Ok, "");
+            r.message = format!(
+                "IMAP: logged in to {server}; INBOX holds {count} message(s){}",
+                match sent {
+                    Some(f) => format!(", sent mail is read from \"{f}\""),
+                    None => ", but no Sent folder is marked (your replies from other apps will not be read)".into(),
+                }
+            );
+            r
+        }
+        Ok(Err(e)) => {
+            let problem = match &e {
+                ImapError::NotConfigured(_) => Problem::NotConfigured,
+                ImapError::Login { .. } => Problem::WrongPassword,
+                ImapError::Tls { .. } | ImapError::NotSecure { .. } => Problem::Tls,
+                ImapError::UntrustedCertificate { .. } => Problem::UntrustedCertificate,
+                ImapError::Unreachable { .. } => Problem::Unreachable,
+                ImapError::Timeout { .. } => Problem::Timeout,
+                ImapError::CaFile { .. }
+                | ImapError::NoFolder { .. }
+                | ImapError::Protocol { .. } => Problem::Other,
+            };
+            let detail = match &e {
+                ImapError::Tls { detail, .. }
+                | ImapError::UntrustedCertificate { detail, .. }
+                | ImapError::Unreachable { detail, .. }
+                | ImapError::Login { detail, .. } => detail.clone(),
+                other => other.to_string(),
+            };
+            report(problem, &detail)
+        }
+    }
+}
+
 /// SMTP's own answer first (535 and friends are the password), then the transport.
 fn smtp_problem(e: &SmtpError) -> (Problem, String) {
     let SmtpError::Smtp { source, .. } = e else {
