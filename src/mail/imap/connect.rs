@@ -102,6 +102,14 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
         Ok(Ok(s)) => s,
     };
     let _ = tcp.set_nodelay(true);
+    // An IDLE connection is silent for minutes; after a laptop sleeps or a NAT forgets it, only
+    // keepalive probes notice that it is dead (within about two minutes instead of at the next
+    // IDLE refresh).
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(15))
+        .with_retries(4);
+    let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
     let stream: Box<dyn Io> = match t.security {
         Security::Plain => Box::new(tcp),
         Security::Tls => Box::new(tls(t, tcp).await?),
