@@ -781,3 +781,47 @@ async fn test_connection_for_imap_names_the_exact_problem() {
     let r = imap(&deskbell::config::Account::default(), Some(&owner)).await;
     assert_eq!(r.problem, Problem::NotConfigured, "{r:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_takes_the_password_from_the_secret_store_not_the_config() {
+    use deskbell::secrets::{account_key, AccountKind, FileStore, SecretStore};
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let imap = ms
+        .imap_config(&owner)
+        .replace(&format!("password = \"{}\"\n", ms.password()), "");
+    assert!(!imap.contains(ms.password()));
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, config(&ms, &owner, &imap, "")).unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+            .env("DESKBELL_SECRETS", "file")
+            .arg("--config")
+            .arg(&conf)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["mail", "sync", "--once"])
+            .output()
+            .unwrap()
+    };
+    let without = run();
+    assert!(
+        !without.status.success(),
+        "no password anywhere: the sync cannot log in"
+    );
+    assert!(String::from_utf8_lossy(&without.stderr).contains("imap.password"));
+    FileStore::new(&data)
+        .set(&account_key(AccountKind::Imap, &owner), ms.password())
+        .unwrap();
+    let with = run();
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let logs = String::from_utf8_lossy(&with.stderr);
+    assert!(!logs.contains(ms.password()), "never logged: {logs}");
+}

@@ -65,12 +65,21 @@ pub struct Setup {
 }
 
 fn load(cli: &Cli) -> Result<Setup> {
-    let config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
     let data_dir = match &cli.data_dir {
         Some(d) => d.clone(),
         None => deskbell::config::default_data_dir()
             .context("cannot find a data directory: set --data-dir or HOME")?,
     };
+    // Passwords the settings window saved live in the keychain (or its fallback file), never
+    // in the config: fetch them only when an account is set up and its password is missing.
+    let wants = |a: &deskbell::config::Account| {
+        (a.host.is_some() || a.preset.is_some()) && a.password.as_deref().is_none_or(str::is_empty)
+    };
+    if wants(&config.smtp) || wants(&config.imap) {
+        let store = deskbell::secrets::open(&data_dir);
+        deskbell::secrets::fill_secrets(&mut config, &*store);
+    }
     Ok(Setup { config, data_dir })
 }
 
