@@ -6,7 +6,7 @@
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{CommitSetting, Config};
 use crate::inbox::Inbox;
-use crate::mail::imap::sync::{SharedSyncState, SyncOptions, SyncState};
+use crate::mail::imap::sync::{SyncHealth, SyncOptions, SyncState};
 use crate::store::{CommitMode, Store};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -41,7 +41,7 @@ pub struct Deskbell {
     intake: JoinHandle<std::io::Result<()>>,
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
-    sync_state: SharedSyncState,
+    sync_health: SyncHealth,
 }
 
 /// Opens the store for `config` in `data_dir` (used by `start` and by one-shot CLI commands).
@@ -96,7 +96,7 @@ impl Deskbell {
                 None
             }
         };
-        let sync_state: SharedSyncState = Arc::new(std::sync::Mutex::new(SyncState::Off));
+        let sync_health = SyncHealth::default();
         let imap_set = config.imap.host.is_some() || config.imap.preset.is_some();
         let sync = match (imap_set, inbox.mail()) {
             (true, Some(m)) => {
@@ -106,7 +106,7 @@ impl Deskbell {
                     inbox.clone(),
                     target,
                     sync_options(config),
-                    sync_state.clone(),
+                    sync_health.clone(),
                     stop.subscribe(),
                 )))
             }
@@ -132,16 +132,13 @@ impl Deskbell {
             intake,
             outbox,
             sync,
-            sync_state,
+            sync_health,
         })
     }
 
     /// How the IMAP sync is doing (Off when reading mail is not configured).
     pub fn sync_state(&self) -> SyncState {
-        self.sync_state
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or(SyncState::Off)
+        self.sync_health.get()
     }
 
     pub fn inbox(&self) -> &Inbox {

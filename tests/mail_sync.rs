@@ -594,7 +594,7 @@ async fn login_and_tls_problems_are_named_and_reported_as_sync_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_is_reissued_on_time_and_mail_still_arrives() {
-    use deskbell::mail::imap::sync::{run, SyncOptions, SyncState};
+    use deskbell::mail::imap::sync::{run, SyncHealth, SyncOptions, SyncState};
     let ms = MailStack::start();
     let owner = address("owner");
     let visitor = address("visitor");
@@ -616,7 +616,7 @@ async fn idle_is_reissued_on_time_and_mail_still_arrives() {
         idle_refresh: Duration::from_millis(700),
         ..SyncOptions::default()
     };
-    let state = std::sync::Arc::new(std::sync::Mutex::new(SyncState::Off));
+    let state = SyncHealth::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut events = inbox.subscribe();
     let worker = tokio::spawn(run(inbox.clone(), target, opts, state.clone(), stopped));
@@ -635,13 +635,13 @@ async fn idle_is_reissued_on_time_and_mail_still_arrives() {
     })
     .await
     .expect("mail still arrives between refreshes");
-    assert_eq!(*state.lock().unwrap(), SyncState::Ok);
+    assert_eq!(state.get(), SyncState::Ok);
     stop.send(true).unwrap();
     tokio::time::timeout(Duration::from_secs(10), worker)
         .await
         .expect("the worker stops promptly")
         .unwrap();
-    assert_eq!(*state.lock().unwrap(), SyncState::Off);
+    assert_eq!(state.get(), SyncState::Off);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

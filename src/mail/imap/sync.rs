@@ -77,7 +77,35 @@ pub enum SyncState {
     Error(String),
 }
 
-pub type SharedSyncState = Arc<Mutex<SyncState>>;
+/// Each folder worker's state; the sync as a whole is as healthy as its sickest folder.
+#[derive(Debug, Clone, Default)]
+pub struct SyncHealth(Arc<Mutex<[Option<SyncState>; 2]>>);
+
+impl SyncHealth {
+    fn set(&self, role: Role, s: SyncState) {
+        if let Ok(mut g) = self.0.lock() {
+            g[role as usize] = Some(s);
+        }
+    }
+
+    /// An error if any folder fails, else connecting until every folder is in sync.
+    pub fn get(&self) -> SyncState {
+        let Ok(g) = self.0.lock() else {
+            return SyncState::Off;
+        };
+        let states: Vec<&SyncState> = g.iter().flatten().collect();
+        if let Some(e) = states.iter().find(|s| matches!(s, SyncState::Error(_))) {
+            return (*e).clone();
+        }
+        if states.is_empty() || states.iter().all(|s| **s == SyncState::Off) {
+            return SyncState::Off;
+        }
+        if states.iter().any(|s| **s == SyncState::Connecting) {
+            return SyncState::Connecting;
+        }
+        SyncState::Ok
+    }
+}
 
 /// What one pass over a folder did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -93,14 +121,18 @@ pub async fn run(
     inbox: Inbox,
     target: Target,
     opts: SyncOptions,
-    state: SharedSyncState,
+    health: SyncHealth,
     stop: watch::Receiver<bool>,
 ) {
-    set(&state, SyncState::Connecting);
-    let a = watch_folder(&inbox, &target, Role::Inbox, &opts, &state, stop.clone());
-    let b = watch_folder(&inbox, &target, Role::Sent, &opts, &state, stop);
+    for role in [Role::Inbox, Role::Sent] {
+        health.set(role, SyncState::Connecting);
+    }
+    let a = watch_folder(&inbox, &target, Role::Inbox, &opts, &health, stop.clone());
+    let b = watch_folder(&inbox, &target, Role::Sent, &opts, &health, stop);
     tokio::join!(a, b);
-    set(&state, SyncState::Off);
+    for role in [Role::Inbox, Role::Sent] {
+        health.set(role, SyncState::Off);
+    }
 }
 
 /// One pass over INBOX and Sent, then logout (`deskbell mail sync --once`).
@@ -134,18 +166,12 @@ pub async fn check(target: &Target) -> Result<(u32, Option<String>), ImapError> 
     Ok((inbox.exists, sent))
 }
 
-fn set(state: &SharedSyncState, s: SyncState) {
-    if let Ok(mut g) = state.lock() {
-        *g = s;
-    }
-}
-
 async fn watch_folder(
     inbox: &Inbox,
     target: &Target,
     role: Role,
     opts: &SyncOptions,
-    state: &SharedSyncState,
+    health: &SyncHealth,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut failures: u32 = 0;
@@ -153,13 +179,13 @@ async fn watch_folder(
         if *stop.borrow() {
             return;
         }
-        match session(inbox, target, role, opts, state, &mut stop, &mut failures).await {
+        match session(inbox, target, role, opts, health, &mut stop, &mut failures).await {
             Ok(()) => return,
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let reason = e.to_string();
                 tracing::warn!(folder = role.label(), failures, error = %reason, "IMAP sync failed; retrying");
-                set(state, SyncState::Error(reason.clone()));
+                health.set(role, SyncState::Error(reason.clone()));
                 inbox.emit_event(Event::SyncError {
                     folder: role.label().to_string(),
                     reason,
@@ -199,7 +225,7 @@ async fn session(
     target: &Target,
     role: Role,
     opts: &SyncOptions,
-    state: &SharedSyncState,
+    health: &SyncHealth,
     stop: &mut watch::Receiver<bool>,
     failures: &mut u32,
 ) -> Result<(), ImapError> {
@@ -221,7 +247,7 @@ async fn session(
     loop {
         pass(inbox, &mut s, &server, &folder, gmail, opts).await?;
         *failures = 0;
-        set(state, SyncState::Ok);
+        health.set(role, SyncState::Ok);
         if *stop.borrow() {
             let _ = s.logout().await;
             return Ok(());
@@ -455,6 +481,21 @@ async fn import_uids(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sync_is_as_healthy_as_its_sickest_folder() {
+        let h = SyncHealth::default();
+        assert_eq!(h.get(), SyncState::Off);
+        h.set(Role::Inbox, SyncState::Connecting);
+        h.set(Role::Sent, SyncState::Ok);
+        assert_eq!(h.get(), SyncState::Connecting);
+        h.set(Role::Inbox, SyncState::Error("no route".into()));
+        assert_eq!(h.get(), SyncState::Error("no route".into()));
+        h.set(Role::Inbox, SyncState::Ok);
+        assert_eq!(h.get(), SyncState::Ok);
+        h.set(Role::Sent, SyncState::Error("refused".into()));
+        assert_eq!(h.get(), SyncState::Error("refused".into()));
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_stays_capped() {
