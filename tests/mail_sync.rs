@@ -34,6 +34,34 @@ fn proxied_imap(proxy: &ImapProxy, owner: &str, ms: &MailStack) -> String {
     )
 }
 
+/// The inbox, IMAP target and config of `text`, for driving the sync directly (no Deskbell).
+fn direct(
+    dir: &Path,
+    text: &str,
+    owner: &str,
+) -> (
+    deskbell::Inbox,
+    deskbell::mail::imap::Target,
+    deskbell::Config,
+) {
+    let cfg = deskbell::Config::from_toml(text, "test", Vec::<(String, String)>::new()).unwrap();
+    let inbox =
+        deskbell::app::open_inbox(&cfg, dir, std::sync::Arc::new(deskbell::clock::SystemClock))
+            .unwrap();
+    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(owner)).unwrap();
+    (inbox, target, cfg)
+}
+
+/// A private mail stack, an owner and a visitor on it, and a data directory.
+fn world() -> (MailStack, String, String, tempfile::TempDir) {
+    (
+        MailStack::start(),
+        address("owner"),
+        address("visitor"),
+        tempfile::tempdir().unwrap(),
+    )
+}
+
 async fn start(dir: &Path, text: &str) -> Deskbell {
     let cfg = deskbell::Config::from_toml(text, "test", Vec::<(String, String)>::new()).unwrap();
     Deskbell::start(&cfg, dir).await.unwrap()
@@ -148,10 +176,7 @@ fn visitor_reply(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_reply_lands_once_with_only_the_new_words_and_stays_unread() {
-    let ms = MailStack::start();
-    let owner = address("owner");
-    let visitor = address("visitor");
-    let dir = tempfile::tempdir().unwrap();
+    let (ms, owner, visitor, dir) = world();
     let app = start(
         dir.path(),
         &config(&ms, &owner, &ms.imap_config(&owner), ""),
@@ -224,10 +249,7 @@ async fn a_visitor_reply_lands_once_with_only_the_new_words_and_stays_unread() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owners_replies_from_sent_join_the_thread_once() {
-    let ms = MailStack::start();
-    let owner = address("owner");
-    let visitor = address("visitor");
-    let dir = tempfile::tempdir().unwrap();
+    let (ms, owner, visitor, dir) = world();
     let app = start(
         dir.path(),
         &config(&ms, &owner, &ms.imap_config(&owner), ""),
@@ -296,10 +318,7 @@ async fn the_owners_replies_from_sent_join_the_thread_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_sync_reads_only_candidates_then_everything_new() {
-    let ms = MailStack::start();
-    let owner = address("owner");
-    let visitor = address("visitor");
-    let dir = tempfile::tempdir().unwrap();
+    let (ms, owner, visitor, dir) = world();
     // Deskbell runs without IMAP first: a ticket and the owner's answer exist.
     let app = start(dir.path(), &config(&ms, &owner, "", "")).await;
     let id = post_ticket(&app, &visitor, "Can I order a cake for 20?").await;
@@ -328,14 +347,7 @@ async fn the_first_sync_reads_only_candidates_then_everything_new() {
     ms.wait_for(&owner, 27, Duration::from_secs(15));
 
     let text = config(&ms, &owner, &ms.imap_config(&owner), "");
-    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
-    let inbox = deskbell::app::open_inbox(
-        &cfg,
-        dir.path(),
-        std::sync::Arc::new(deskbell::clock::SystemClock),
-    )
-    .unwrap();
-    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let (inbox, target, cfg) = direct(dir.path(), &text, &owner);
     let opts = deskbell::app::sync_options(&cfg);
     let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
         .await
@@ -604,14 +616,7 @@ async fn idle_is_reissued_on_time_and_mail_still_arrives() {
     let proxy = ImapProxy::start(upstream, false).await;
     let dir = tempfile::tempdir().unwrap();
     let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
-    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
-    let inbox = deskbell::app::open_inbox(
-        &cfg,
-        dir.path(),
-        std::sync::Arc::new(deskbell::clock::SystemClock),
-    )
-    .unwrap();
-    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let (inbox, target, _) = direct(dir.path(), &text, &owner);
     let opts = SyncOptions {
         idle_refresh: Duration::from_millis(700),
         ..SyncOptions::default()
@@ -695,14 +700,7 @@ async fn on_gmail_the_thread_id_is_fetched_and_threads_unmarked_mail() {
     let proxy = ImapProxy::start_with(upstream, false, Some(1_781_234_567_890_123_456)).await;
     let dir = tempfile::tempdir().unwrap();
     let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
-    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
-    let inbox = deskbell::app::open_inbox(
-        &cfg,
-        dir.path(),
-        std::sync::Arc::new(deskbell::clock::SystemClock),
-    )
-    .unwrap();
-    let target = deskbell::mail::imap::Target::from_account(&cfg.imap, Some(&owner)).unwrap();
+    let (inbox, target, cfg) = direct(dir.path(), &text, &owner);
     let opts = deskbell::app::sync_options(&cfg);
     deskbell::mail::imap::sync::once(&inbox, &target, &opts)
         .await

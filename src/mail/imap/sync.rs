@@ -357,6 +357,12 @@ pub async fn pass(
         folder: folder.to_string(),
         ..Pass::default()
     };
+    let at = Place {
+        server,
+        folder,
+        uidvalidity,
+        gmail,
+    };
     match stored {
         Some(st) if st.uidvalidity == uidvalidity => {
             if mb
@@ -372,18 +378,7 @@ pub async fn pass(
                 .into_iter()
                 .filter(|u| *u > st.last_uid)
                 .collect();
-            import_uids(
-                inbox,
-                s,
-                server,
-                folder,
-                uidvalidity,
-                &uids,
-                gmail,
-                true,
-                &mut done,
-            )
-            .await?;
+            import_uids(inbox, s, &at, &uids, true, &mut done).await?;
         }
         previous => {
             let now = inbox.clock().now();
@@ -418,18 +413,7 @@ pub async fn pass(
                     uids.sort_unstable();
                     uids.dedup();
                 }
-                import_uids(
-                    inbox,
-                    s,
-                    server,
-                    folder,
-                    uidvalidity,
-                    &uids,
-                    gmail,
-                    false,
-                    &mut done,
-                )
-                .await?;
+                import_uids(inbox, s, &at, &uids, false, &mut done).await?;
             }
             let (name, at) = (folder.to_string(), inbox.clock().now());
             inbox
@@ -442,18 +426,30 @@ pub async fn pass(
     Ok(done)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where messages are fetched from.
+struct Place<'a> {
+    server: &'a str,
+    folder: &'a str,
+    uidvalidity: u32,
+    gmail: bool,
+}
+
+/// Fetches `uids` in chunks and imports them in UID order; with `record`, each import also
+/// advances the folder's state.
 async fn import_uids(
     inbox: &Inbox,
     s: &mut Session,
-    server: &str,
-    folder: &str,
-    uidvalidity: u32,
+    at: &Place<'_>,
     uids: &[u32],
-    gmail: bool,
     record: bool,
     done: &mut Pass,
 ) -> Result<(), ImapError> {
+    let Place {
+        server,
+        folder,
+        uidvalidity,
+        gmail,
+    } = *at;
     for chunk in uids.chunks(FETCH_CHUNK) {
         for m in fetch::fetch(s, server, chunk, gmail).await? {
             done.fetched += 1;
