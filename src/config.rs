@@ -118,6 +118,15 @@ pub struct Account {
     pub ca_file: Option<PathBuf>,
 }
 
+impl Account {
+    /// The server: `host`, else the preset's (`gmail_host` for Gmail), else none.
+    pub fn host_or_preset(&self, gmail_host: &str) -> Option<String> {
+        self.host
+            .clone()
+            .or_else(|| (self.preset == Some(Preset::Gmail)).then(|| gmail_host.to_string()))
+    }
+}
+
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Account")

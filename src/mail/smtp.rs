@@ -4,7 +4,7 @@
 //! (give up on this mail), and whether it is the account's fault (stop sending until fixed),
 //! with a sentence an owner understands.
 
-use crate::config::{Account, Preset, Security};
+use crate::config::{Account, Security};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -68,14 +68,9 @@ pub struct Smtp {
 impl Smtp {
     /// Builds the transport (no connection yet). `default_user` is the owner's address.
     pub fn new(account: &Account, default_user: Option<&str>) -> Result<Self, SmtpError> {
-        let gmail = account.preset == Some(Preset::Gmail);
-        let host = account
-            .host
-            .clone()
-            .or_else(|| gmail.then(|| GMAIL_HOST.to_string()))
-            .ok_or_else(|| {
-                SmtpError::NotConfigured("set smtp.host, or smtp.preset = \"gmail\"".into())
-            })?;
+        let host = account.host_or_preset(GMAIL_HOST).ok_or_else(|| {
+            SmtpError::NotConfigured("set smtp.host, or smtp.preset = \"gmail\"".into())
+        })?;
         let security = account.security.unwrap_or(Security::Starttls);
         let port = account.port.unwrap_or(match security {
             Security::Starttls => 587,
@@ -216,6 +211,7 @@ fn classify(e: lettre::transport::smtp::Error, server: &str, doing: &str) -> Smt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Preset;
 
     // The pooled transport needs a runtime even to be built.
     #[tokio::test]

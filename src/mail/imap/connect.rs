@@ -4,7 +4,7 @@
 //! becomes an [`ImapError`] that says which part failed.
 
 use super::ImapError;
-use crate::config::{is_loopback_host, Account, Preset, Security};
+use crate::config::{is_loopback_host, Account, Security};
 use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,14 +48,9 @@ impl std::fmt::Debug for Target {
 impl Target {
     /// `default_user` is the owner's address (Gmail logs in with it).
     pub fn from_account(account: &Account, default_user: Option<&str>) -> Result<Self, ImapError> {
-        let gmail = account.preset == Some(Preset::Gmail);
-        let host = account
-            .host
-            .clone()
-            .or_else(|| gmail.then(|| GMAIL_HOST.to_string()))
-            .ok_or_else(|| {
-                ImapError::NotConfigured("set imap.host, or imap.preset = \"gmail\"".into())
-            })?;
+        let host = account.host_or_preset(GMAIL_HOST).ok_or_else(|| {
+            ImapError::NotConfigured("set imap.host, or imap.preset = \"gmail\"".into())
+        })?;
         let security = account.security.unwrap_or(Security::Tls);
         if security == Security::Plain && !is_loopback_host(&host) {
             return Err(ImapError::NotSecure { host });
