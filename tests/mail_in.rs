@@ -377,3 +377,54 @@ async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
         .unwrap();
     assert_eq!((validity, last), (7, 3));
 }
+
+/// A batch (one IMAP fetch) is one transaction, in order: a message threads onto one stored
+/// earlier in the same batch.
+#[tokio::test]
+async fn a_batch_imports_in_order_and_threads_within_itself() {
+    use deskbell::mail::import::import_batch;
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let question = eml(
+        "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: Gluten free?\r\nMessage-ID: <b-1@example.com>\r\n",
+        "Do you bake gluten-free bread?",
+    );
+    let answer = eml(
+        &format!("From: Rosa <{OWNER}>\r\nTo: bo@example.com\r\nSubject: Re: Gluten free?\r\nMessage-ID: <r-1@bakery.example>\r\nIn-Reply-To: <b-1@example.com>\r\n"),
+        "Yes, on Fridays.",
+    );
+    let thanks = eml(
+        "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: Re: Gluten free?\r\nMessage-ID: <b-2@example.com>\r\nIn-Reply-To: <r-1@bakery.example>\r\n",
+        "Great, see you Friday.",
+    );
+    let outcomes = import_batch(
+        &inbox,
+        vec![
+            (question, None),
+            (answer, None),
+            (thanks.clone(), None),
+            (thanks, None),
+        ],
+    )
+    .await
+    .unwrap();
+    let Outcome::Created { ticket_id } = &outcomes[0] else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(
+        outcomes[1..],
+        [
+            Outcome::Recorded {
+                ticket_id: ticket_id.clone(),
+                rule: Rule::KnownMessageId
+            },
+            Outcome::Appended {
+                ticket_id: ticket_id.clone(),
+                rule: Rule::KnownMessageId
+            },
+            Outcome::Duplicate,
+        ]
+    );
+    let view = inbox.ticket(&ticket_id.parse().unwrap()).await.unwrap();
+    assert_eq!(view.messages.len(), 3);
+}

@@ -54,94 +54,159 @@ pub async fn import_from(
     raw: Vec<u8>,
     origin: Option<Origin>,
 ) -> Result<Outcome, InboxError> {
+    let mut outcomes = import_batch(inbox, vec![(raw, origin)]).await?;
+    Ok(outcomes
+        .pop()
+        .unwrap_or(Outcome::Ignored("nothing to import")))
+}
+
+/// Imports messages in order in ONE transaction (one commit for a whole IMAP fetch): each
+/// sees the ones before it (a reply to a message earlier in the batch threads onto it), and
+/// every folder state advances with them. Events follow the commit.
+pub async fn import_batch(
+    inbox: &Inbox,
+    messages: Vec<(Vec<u8>, Option<Origin>)>,
+) -> Result<Vec<Outcome>, InboxError> {
     let mail = inbox
         .mail()
         .cloned()
         .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))?;
-    let mut parsed = Parsed::parse(&raw);
-    let dropped = parsed.limit_attachments(crate::inbox::MAX_ATTACHMENT_BYTES);
-    if !dropped.is_empty() {
-        // The raw source is kept whole; only the extracted copies are left out.
-        parsed.body.push_str(&format!(
-            "\n\n[Not stored, over the 25 MB attachment limit: {}]",
-            dropped.join(", ")
-        ));
-    }
-    let kind = classify(&parsed);
-    // The whole message when it parses (HTML quote markers are seen there), else the text.
-    let text = super::reply_text::split_message(&raw)
-        .map(|s| s.text)
-        .unwrap_or_else(|| new_text(&parsed));
-    let preview = first_line(&text);
-    let sender = parsed.from_email().unwrap_or_default().to_string();
-    let bounce_ids = if kind == Kind::Bounce {
-        bounce_candidates(&parsed, &raw)
-    } else {
-        Vec::new()
-    };
+    let prepared: Vec<Prepared> = messages
+        .into_iter()
+        .map(|(raw, origin)| Prepared::new(raw, origin))
+        .collect();
     let now = inbox.clock().now();
     let tz = inbox.tz();
-    let gm_thrid = origin.as_ref().and_then(|o| o.gm_thrid);
-    let outcome = inbox
+    let (prepared, outcomes) = inbox
         .store()
         .write(move |c| {
-            if let Some(o) = origin.as_ref().filter(|o| o.record) {
-                mailbox::advance(c, &o.folder, o.uidvalidity, o.uid, now)?;
+            let mut outcomes = Vec::with_capacity(prepared.len());
+            for m in &prepared {
+                outcomes.push(apply(c, m, &mail, tz, now)?);
             }
-            if inbound::is_duplicate(c, &parsed)? {
-                return Ok(Outcome::Duplicate);
-            }
-            let cx = Context {
-                owner_email: &mail.owner_email,
-                secret: &mail.secret,
-                tickets_from_email: mail.tickets_from_email,
-                gm_thrid,
-            };
-            let own = parsed
-                .from_email()
-                .is_some_and(|f| f.eq_ignore_ascii_case(&mail.owner_email));
-            match decide(&parsed, kind, &cx, &inbound::StoreLookup(c)) {
-                Decision::Thread { ticket_row, rule } => {
-                    let m = inbound::Incoming {
-                        parsed: &parsed,
-                        text: &text,
-                        raw: &raw,
-                        direction: if own { "out" } else { "in" },
-                        gm_thrid,
-                    };
-                    let ticket_id = inbound::append(c, ticket_row, &m, now)?;
-                    Ok(if own {
-                        Outcome::Recorded { ticket_id, rule }
-                    } else {
-                        Outcome::Appended { ticket_id, rule }
-                    })
-                }
-                Decision::NewTicket => {
-                    let new = ticket_from_mail(&parsed, &text);
-                    let inserted = tickets::insert(c, tz, &new, None, now)?;
-                    inbound::attach_source(c, inserted.row, &parsed, &raw, gm_thrid)?;
-                    Ok(Outcome::Created {
-                        ticket_id: inserted.ticket.ticket_id,
-                    })
-                }
-                Decision::Bounce => {
-                    let reason = bounce_reason(&parsed);
-                    let row = inbound::mark_bounced(c, &bounce_ids, &reason, now)?;
-                    let ticket_id = match row {
-                        Some(r) => Some(tickets::by_row(c, r)?.ticket_id),
-                        None => None,
-                    };
-                    Ok(Outcome::Bounced { ticket_id })
-                }
-                Decision::Ignore(why) => Ok(Outcome::Ignored(why)),
-            }
+            Ok((prepared.clone(), outcomes))
         })
         .await?;
-    match &outcome {
+    for (m, outcome) in prepared.iter().zip(&outcomes) {
+        announce(inbox, m, outcome).await?;
+    }
+    Ok(outcomes)
+}
+
+/// Everything about a message that needs no store: parsed, classified, its new words split.
+#[derive(Clone)]
+struct Prepared {
+    raw: std::sync::Arc<Vec<u8>>,
+    parsed: std::sync::Arc<Parsed>,
+    kind: Kind,
+    text: String,
+    bounce_ids: Vec<String>,
+    origin: Option<Origin>,
+}
+
+impl Prepared {
+    fn new(raw: Vec<u8>, origin: Option<Origin>) -> Self {
+        let mut parsed = Parsed::parse(&raw);
+        let dropped = parsed.limit_attachments(crate::inbox::MAX_ATTACHMENT_BYTES);
+        if !dropped.is_empty() {
+            // The raw source is kept whole; only the extracted copies are left out.
+            parsed.body.push_str(&format!(
+                "\n\n[Not stored, over the 25 MB attachment limit: {}]",
+                dropped.join(", ")
+            ));
+        }
+        let kind = classify(&parsed);
+        // The whole message when it parses (HTML quote markers are seen there), else the text.
+        let text = super::reply_text::split_message(&raw)
+            .map(|s| s.text)
+            .unwrap_or_else(|| new_text(&parsed));
+        let bounce_ids = if kind == Kind::Bounce {
+            bounce_candidates(&parsed, &raw)
+        } else {
+            Vec::new()
+        };
+        Self {
+            raw: std::sync::Arc::new(raw),
+            parsed: std::sync::Arc::new(parsed),
+            kind,
+            text,
+            bounce_ids,
+            origin,
+        }
+    }
+}
+
+/// Stores one message (inside the caller's transaction).
+fn apply(
+    c: &rusqlite::Connection,
+    m: &Prepared,
+    mail: &super::MailSettings,
+    tz: crate::domain::OwnerTz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::store::Result<Outcome> {
+    let gm_thrid = m.origin.as_ref().and_then(|o| o.gm_thrid);
+    if let Some(o) = m.origin.as_ref().filter(|o| o.record) {
+        mailbox::advance(c, &o.folder, o.uidvalidity, o.uid, now)?;
+    }
+    let parsed = &*m.parsed;
+    if inbound::is_duplicate(c, parsed)? {
+        return Ok(Outcome::Duplicate);
+    }
+    let cx = Context {
+        owner_email: &mail.owner_email,
+        secret: &mail.secret,
+        tickets_from_email: mail.tickets_from_email,
+        gm_thrid,
+    };
+    let own = parsed
+        .from_email()
+        .is_some_and(|f| f.eq_ignore_ascii_case(&mail.owner_email));
+    Ok(
+        match decide(parsed, m.kind, &cx, &inbound::StoreLookup(c)) {
+            Decision::Thread { ticket_row, rule } => {
+                let incoming = inbound::Incoming {
+                    parsed,
+                    text: &m.text,
+                    raw: &m.raw,
+                    direction: if own { "out" } else { "in" },
+                    gm_thrid,
+                };
+                let ticket_id = inbound::append(c, ticket_row, &incoming, now)?;
+                if own {
+                    Outcome::Recorded { ticket_id, rule }
+                } else {
+                    Outcome::Appended { ticket_id, rule }
+                }
+            }
+            Decision::NewTicket => {
+                let new = ticket_from_mail(parsed, &m.text);
+                let inserted = tickets::insert(c, tz, &new, None, now)?;
+                inbound::attach_source(c, inserted.row, parsed, &m.raw, gm_thrid)?;
+                Outcome::Created {
+                    ticket_id: inserted.ticket.ticket_id,
+                }
+            }
+            Decision::Bounce => {
+                let reason = bounce_reason(parsed);
+                let row = inbound::mark_bounced(c, &m.bounce_ids, &reason, now)?;
+                let ticket_id = match row {
+                    Some(r) => Some(tickets::by_row(c, r)?.ticket_id),
+                    None => None,
+                };
+                Outcome::Bounced { ticket_id }
+            }
+            Decision::Ignore(why) => Outcome::Ignored(why),
+        },
+    )
+}
+
+/// The live event for what a committed import did.
+async fn announce(inbox: &Inbox, m: &Prepared, outcome: &Outcome) -> Result<(), InboxError> {
+    match outcome {
         Outcome::Appended { ticket_id, .. } => inbox.emit_event(Event::ReplyReceived {
             ticket_id: ticket_id.clone(),
-            from: sender,
-            first_line: preview,
+            from: m.parsed.from_email().unwrap_or_default().to_string(),
+            first_line: first_line(&m.text),
         }),
         Outcome::Recorded { ticket_id, .. } => {
             // The owner's own answer (from Sent): the window refreshes, nobody is notified.
@@ -171,7 +236,7 @@ pub async fn import_from(
         }
         _ => {}
     }
-    Ok(outcome)
+    Ok(())
 }
 
 fn first_line(s: &str) -> String {

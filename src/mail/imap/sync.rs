@@ -15,7 +15,7 @@
 use super::fetch::{self, candidates_query, since_query};
 use super::{connect, ImapError, Session, Target};
 use crate::inbox::{Event, Inbox};
-use crate::mail::import::{import_from, Origin, Outcome};
+use crate::mail::import::{import_batch, Origin, Outcome};
 use crate::store::mailbox;
 use async_imap::types::NameAttribute;
 use futures_util::TryStreamExt;
@@ -451,25 +451,34 @@ async fn import_uids(
         gmail,
     } = *at;
     for chunk in uids.chunks(FETCH_CHUNK) {
-        for m in fetch::fetch(s, server, chunk, gmail).await? {
-            done.fetched += 1;
-            done.bytes += m.raw.len() as u64;
-            let origin = Origin {
-                folder: folder.to_string(),
-                uidvalidity,
-                uid: m.uid,
-                gm_thrid: m.gm_thrid,
-                record,
-            };
-            let outcome =
-                import_from(inbox, m.raw, Some(origin))
-                    .await
-                    .map_err(|e| ImapError::Protocol {
-                        server: server.to_string(),
-                        detail: format!("cannot import message {} of {folder}: {e}", m.uid),
-                    })?;
-            done.outcomes.push(outcome);
-        }
+        let fetched = fetch::fetch(s, server, chunk, gmail).await?;
+        let (Some(first), Some(last)) = (fetched.first(), fetched.last()) else {
+            continue;
+        };
+        let span = format!("{}:{}", first.uid, last.uid);
+        let batch: Vec<_> = fetched
+            .into_iter()
+            .map(|m| {
+                done.fetched += 1;
+                done.bytes += m.raw.len() as u64;
+                let origin = Origin {
+                    folder: folder.to_string(),
+                    uidvalidity,
+                    uid: m.uid,
+                    gm_thrid: m.gm_thrid,
+                    record,
+                };
+                (m.raw, Some(origin))
+            })
+            .collect();
+        // One transaction per fetch: the folder state moves with the messages it covers.
+        let outcomes = import_batch(inbox, batch)
+            .await
+            .map_err(|e| ImapError::Protocol {
+                server: server.to_string(),
+                detail: format!("cannot import messages {span} of {folder}: {e}"),
+            })?;
+        done.outcomes.extend(outcomes);
     }
     Ok(())
 }
