@@ -688,6 +688,26 @@ async fn the_cli_syncs_once_and_reports_json() {
         "{second}"
     );
     assert_eq!(run()[0]["fetched"], 0, "nothing twice");
+
+    // doctor logs in to both servers and says so.
+    let doctor = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--config")
+        .arg(&conf)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        doctor.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&doctor.stderr)
+    );
+    assert!(
+        out.contains("IMAP:") && out.contains("INBOX holds 1 message(s); sent mail: Sent"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
