@@ -1,0 +1,226 @@
+//! Footprint of the desktop app: `cargo bench -p deskbell-desktop --bench footprint`.
+//!
+//! Launches the release app under a private Xvfb + session bus + dunst with 200 tickets in its
+//! store and prints: the time from launch to the window's list being interactive (the app logs
+//! when it first served the list), and the whole process tree's RSS and PSS (from
+//! /proc/PID/smaps_rollup; WebKit's web and network processes included) with the window open,
+//! then 10 s after the window was closed to the tray. Goals: ≤ 1 s, ≤ 40 MB idle.
+//! Needs ui/dist built (scripts/ui-build) and the desktop packages (scripts/install-test-deps).
+
+#[path = "../tests/support/desktop.rs"]
+mod desktop;
+#[path = "../tests/support/x11.rs"]
+mod x11;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runs: usize = std::env::var("FOOTPRINT_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let tmp = tempfile::Builder::new().prefix("dbfoot").tempdir().unwrap();
+    let desktop = desktop::Desktop::start(&tmp.path().join("desktop"));
+    let data = tmp.path().join("data");
+    let config = tmp.path().join("config.toml");
+    let port = desktop::free_port();
+    std::fs::write(
+        &config,
+        format!("[intake]\nlisten = \"127.0.0.1:{port}\"\n"),
+    )
+    .unwrap();
+    seed(&config, &data, 200);
+
+    println!("deskbell-desktop footprint ({runs} runs, 200 tickets, release build, Xvfb)");
+    println!(
+        "run | interactive ms (log / seen) | open RSS MB | open PSS MB | idle RSS MB | idle PSS MB"
+    );
+    let mut idle_pss = Vec::new();
+    let mut interactive = Vec::new();
+    for run in 1..=runs {
+        let r = measure(&desktop, &config, &data);
+        println!(
+            "{run:>3} | {:>5} / {:>5} | {:>11.1} | {:>11.1} | {:>11.1} | {:>11.1}",
+            r.interactive_ms, r.seen_ms, r.open.rss, r.open.pss, r.idle.rss, r.idle.pss
+        );
+        for (name, m) in &r.open_by_process {
+            println!(
+                "      open  {name:<24} RSS {:>6.1} MB  PSS {:>6.1} MB",
+                m.rss, m.pss
+            );
+        }
+        for (name, m) in &r.idle_by_process {
+            println!(
+                "      idle  {name:<24} RSS {:>6.1} MB  PSS {:>6.1} MB",
+                m.rss, m.pss
+            );
+        }
+        idle_pss.push(r.idle.pss);
+        interactive.push(r.interactive_ms);
+    }
+    idle_pss.sort_by(f64::total_cmp);
+    interactive.sort();
+    println!(
+        "median: interactive {} ms (goal ≤ 1000), idle PSS {:.1} MB (goal ≤ 40)",
+        interactive[interactive.len() / 2],
+        idle_pss[idle_pss.len() / 2]
+    );
+}
+
+#[derive(Default, Clone, Copy)]
+struct Mem {
+    rss: f64,
+    pss: f64,
+}
+
+struct Run {
+    interactive_ms: u128,
+    seen_ms: u128,
+    open: Mem,
+    idle: Mem,
+    open_by_process: Vec<(String, Mem)>,
+    idle_by_process: Vec<(String, Mem)>,
+}
+
+fn measure(desktop: &desktop::Desktop, config: &std::path::Path, data: &std::path::Path) -> Run {
+    let start = Instant::now();
+    let mut app = desktop
+        .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+        .env("DESKBELL_LOG", "deskbell_desktop=info,warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the release app");
+    let pid = app.id();
+    let mut lines = BufReader::new(app.stderr.take().unwrap()).lines();
+    let mut interactive_ms = 0;
+    for line in lines.by_ref() {
+        let line = line.unwrap_or_default();
+        if line.contains("window interactive") {
+            interactive_ms = line
+                .split("ms=")
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            break;
+        }
+    }
+    let seen_ms = start.elapsed().as_millis();
+    // Keep draining the log so the app never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    std::thread::sleep(Duration::from_secs(3));
+    let open_by_process = tree(pid);
+    assert_eq!(
+        x11::close_window(&desktop.display, "Deskbell"),
+        1,
+        "one window to close"
+    );
+    std::thread::sleep(Duration::from_secs(10));
+    let idle_by_process = tree(pid);
+    let _ = app.kill();
+    let _ = app.wait();
+    let sum = |v: &[(String, Mem)]| {
+        v.iter().fold(Mem::default(), |a, (_, m)| Mem {
+            rss: a.rss + m.rss,
+            pss: a.pss + m.pss,
+        })
+    };
+    Run {
+        interactive_ms,
+        seen_ms,
+        open: sum(&open_by_process),
+        idle: sum(&idle_by_process),
+        open_by_process,
+        idle_by_process,
+    }
+}
+
+/// `root` and all its descendants: (name, memory).
+fn tree(root: u32) -> Vec<(String, Mem)> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The name is in parentheses and may contain spaces; the ppid follows the state.
+        let Some(after) = stat.rsplit_once(')').map(|(_, a)| a.to_string()) else {
+            continue;
+        };
+        let ppid: u32 = after
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        parents.push((pid, ppid));
+    }
+    let mut members = vec![root];
+    let mut i = 0;
+    while i < members.len() {
+        let p = members[i];
+        members.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    members
+        .into_iter()
+        .filter_map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let kb = |key: &str| {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            Some((
+                format!("{} ({pid})", name.trim()),
+                Mem {
+                    rss: kb("Rss:") / 1024.0,
+                    pss: kb("Pss:") / 1024.0,
+                },
+            ))
+        })
+        .collect()
+}
+
+fn seed(config: &std::path::Path, data: &std::path::Path, n: usize) {
+    let config = deskbell::Config::load(Some(config), std::iter::empty()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let clock = std::sync::Arc::new(deskbell::clock::SystemClock);
+        let inbox = deskbell::app::open_inbox(&config, data, clock).unwrap();
+        if !inbox.tickets(Default::default()).await.unwrap().is_empty() {
+            return;
+        }
+        for i in 0..n {
+            let new = deskbell::domain::NewTicket {
+                site_id: None,
+                channel: deskbell::domain::Channel::Web,
+                visitor: deskbell::domain::Visitor {
+                    name: format!("Visitor {i}"),
+                    email: format!("visitor{i}@example.test"),
+                    phone: None,
+                },
+                session_id: None,
+                issue: format!("Question number {i} about an order that has not arrived"),
+                page_url: None,
+                spam: false,
+            };
+            inbox.create_ticket(new, None).await.unwrap();
+        }
+    });
+}

@@ -1,0 +1,102 @@
+//! Deskbell's desktop shell: wires the core (`deskbell`) into Tauri. It owns the window, the
+//! tray, notifications and the IPC commands, and nothing else: every use case is a core call.
+//! See docs/desktop-api.md for the contract with the window (ui/).
+
+pub mod commands;
+pub mod dto;
+mod events;
+mod notify;
+mod settings;
+pub mod state;
+mod tray;
+mod window;
+
+use state::{AppState, Launch};
+use std::process::ExitCode;
+use std::time::Instant;
+use tauri::{Manager, RunEvent};
+
+pub fn run() -> ExitCode {
+    let launched_at = Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DESKBELL_LOG")
+                .unwrap_or_else(|_| "deskbell=info,deskbell_desktop=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let launch = Launch::parse(std::env::args().skip(1), |k| std::env::var(k).ok());
+    let (config, data_dir) = match launch.load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("deskbell: error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = tauri::Builder::default()
+        // First: a second launch only wakes the first one, which shows its window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::open(app, None)
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .invoke_handler(tauri::generate_handler![
+            commands::list_tickets,
+            commands::counts,
+            commands::get_ticket,
+            commands::send_reply,
+            commands::set_status,
+            commands::set_priority,
+            commands::set_tags,
+            commands::save_attachment,
+            commands::canned_replies,
+            commands::save_canned_reply,
+            commands::delete_canned_reply,
+            commands::get_settings,
+            commands::save_settings,
+            commands::test_connection,
+            commands::list_sites,
+            commands::add_site,
+            commands::app_status,
+            commands::set_notifications_paused,
+            commands::set_start_at_login,
+        ])
+        .setup(move |app| {
+            let core = tauri::async_runtime::block_on(deskbell::Deskbell::start(&config, &data_dir))?;
+            tracing::info!(intake = %core.intake_addr(), data = %data_dir.display(), "Deskbell started");
+            let events = core.subscribe();
+            app.manage(AppState::new(core, config, data_dir, launched_at));
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(events::forward(handle.clone(), events));
+            tray::install(&handle);
+            tray::refresh_soon(&handle);
+            if !launch.hidden {
+                window::open(&handle, None);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("deskbell: error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = app.run_return(|app, event| match event {
+        // The last window closed: stay in the tray (Quit passes an exit code).
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } => api.prevent_exit(),
+        RunEvent::Exit => {
+            if let Some(core) = app.state::<AppState>().take_core() {
+                tauri::async_runtime::block_on(core.stop());
+                tracing::info!("stopped");
+            }
+        }
+        _ => {}
+    });
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

@@ -1,0 +1,126 @@
+//! Desktop notifications (freedesktop, through notify-rust) for a new ticket (never spam) and a
+//! visitor's reply: title, visitor, first line. Clicking one opens that ticket. Paused → none.
+//! No session bus or no daemon → notify-rust fails at once; we log it and carry on.
+//!
+//! Waiting for the click blocks a thread until the notification closes, so at most
+//! [`MAX_WAITING`] notifications are watched at a time; past that they are shown unwatched.
+
+use crate::state::AppState;
+use crate::window;
+use deskbell::Event;
+use notify_rust::{Notification, Timeout};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tauri::{AppHandle, Manager};
+
+const MAX_WAITING: usize = 4;
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// What to show for an event, if anything: (ticket id, summary, body).
+pub fn content(event: &Event) -> Option<(String, String, String)> {
+    match event {
+        Event::TicketCreated {
+            ticket_id,
+            visitor,
+            first_line,
+            spam: false,
+        } => Some((
+            ticket_id.clone(),
+            format!("New ticket from {visitor}"),
+            format!("{first_line}\n{ticket_id}"),
+        )),
+        Event::ReplyReceived {
+            ticket_id,
+            from,
+            first_line,
+        } => Some((
+            ticket_id.clone(),
+            format!("Reply from {from}"),
+            format!("{first_line}\n{ticket_id}"),
+        )),
+        _ => None,
+    }
+}
+
+pub fn on_event(app: &AppHandle, event: &Event) {
+    let Some((ticket, summary, body)) = content(event) else {
+        return;
+    };
+    if app.state::<AppState>().paused() {
+        tracing::debug!(%ticket, "notifications paused");
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || show(&app, &ticket, &summary, &body));
+}
+
+fn show(app: &AppHandle, ticket: &str, summary: &str, body: &str) {
+    let shown = Notification::new()
+        .appname("Deskbell")
+        .summary(summary)
+        .body(&escape_markup(body))
+        .icon("mail-message-new")
+        .action("default", "Open")
+        .timeout(Timeout::Milliseconds(15_000))
+        .show();
+    let handle = match shown {
+        Ok(h) => h,
+        Err(e) => {
+            return tracing::warn!(error = %e, %ticket, "cannot show a notification (no notification daemon?)");
+        }
+    };
+    if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+        return;
+    }
+    handle.wait_for_action(|action| {
+        if action == "default" {
+            window::open(app, Some(ticket));
+        }
+    });
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Notification servers may read the body as markup; a visitor's `<b>` stays text.
+fn escape_markup(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spam_and_other_events_do_not_notify() {
+        let spam = Event::TicketCreated {
+            ticket_id: "TKT-20261125-0001".into(),
+            visitor: "Bot".into(),
+            first_line: "buy".into(),
+            spam: true,
+        };
+        assert_eq!(content(&spam), None);
+        let sync = Event::SyncError {
+            folder: "INBOX".into(),
+            reason: "x".into(),
+        };
+        assert_eq!(content(&sync), None);
+        let reply = Event::ReplyReceived {
+            ticket_id: "TKT-20261125-0001".into(),
+            from: "ana@example.com".into(),
+            first_line: "Thanks!".into(),
+        };
+        let (id, summary, body) = content(&reply).unwrap();
+        assert_eq!(id, "TKT-20261125-0001");
+        assert_eq!(summary, "Reply from ana@example.com");
+        assert!(body.starts_with("Thanks!"));
+    }
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            escape_markup("<b>a & b</b>"),
+            "&lt;b&gt;a &amp; b&lt;/b&gt;"
+        );
+    }
+}

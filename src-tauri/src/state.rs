@@ -1,0 +1,132 @@
+//! What the shell holds while it runs: where its config and data come from (the same places the
+//! `deskbell` CLI reads), the running core, and the few desktop-only switches (notifications
+//! paused). It owns no business state: tickets, mail and settings live in the core.
+
+use deskbell::{Config, Deskbell, Inbox};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
+use std::time::Instant;
+
+/// Where the config and data live, and how the app was launched.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    pub config_file: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    /// Start in the tray without opening the window (start at login).
+    pub hidden: bool,
+}
+
+impl Launch {
+    /// `--config FILE`, `--data-dir DIR`, `--hidden`; the first two fall back to
+    /// `DESKBELL_CONFIG` / `DESKBELL_DATA_DIR` like the CLI. Unknown arguments are ignored (a
+    /// desktop launcher may add its own).
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        let mut launch = Self::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (key, inline) = match arg.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (arg, None),
+            };
+            match key.as_str() {
+                "--config" => launch.config_file = inline.or_else(|| args.next()).map(Into::into),
+                "--data-dir" => launch.data_dir = inline.or_else(|| args.next()).map(Into::into),
+                "--hidden" => launch.hidden = true,
+                _ => {}
+            }
+        }
+        let env_path = |k: &str| env(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        launch.config_file = launch.config_file.or_else(|| env_path("DESKBELL_CONFIG"));
+        launch.data_dir = launch.data_dir.or_else(|| env_path("DESKBELL_DATA_DIR"));
+        launch
+    }
+
+    pub fn load(&self) -> anyhow::Result<(Config, PathBuf)> {
+        use anyhow::Context;
+        let config = Config::load(self.config_file.as_deref(), std::env::vars())?;
+        let data_dir = match &self.data_dir {
+            Some(d) => d.clone(),
+            None => deskbell::config::default_data_dir()
+                .context("cannot find a data directory: set --data-dir or HOME")?,
+        };
+        Ok((config, data_dir))
+    }
+}
+
+/// Managed by Tauri; every command reaches the core through it.
+pub struct AppState {
+    pub inbox: Inbox,
+    pub intake_addr: SocketAddr,
+    pub config: Config,
+    pub data_dir: PathBuf,
+    /// Taken (and stopped) when the app quits.
+    pub core: Mutex<Option<Deskbell>>,
+    pub notifications_paused: AtomicBool,
+    pub launched_at: Instant,
+    /// Logs once when the window first gets its list (the footprint bench's "interactive").
+    pub first_list: Once,
+}
+
+impl AppState {
+    pub fn new(core: Deskbell, config: Config, data_dir: PathBuf, launched_at: Instant) -> Self {
+        Self {
+            inbox: core.inbox().clone(),
+            intake_addr: core.intake_addr(),
+            config,
+            data_dir,
+            core: Mutex::new(Some(core)),
+            notifications_paused: AtomicBool::new(false),
+            launched_at,
+            first_list: Once::new(),
+        }
+    }
+
+    pub fn paused(&self) -> bool {
+        self.notifications_paused.load(Ordering::Relaxed)
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.notifications_paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// Called after a list was served: the first one marks the window as interactive.
+    pub fn list_served(&self) {
+        self.first_list.call_once(|| {
+            let ms = self.launched_at.elapsed().as_millis();
+            tracing::info!(ms, "window interactive: first ticket list served");
+        });
+    }
+
+    /// The running core, once: the caller stops it.
+    pub fn take_core(&self) -> Option<Deskbell> {
+        self.core.lock().ok().and_then(|mut c| c.take())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_win_over_the_environment() {
+        let env = |k: &str| (k == "DESKBELL_DATA_DIR").then(|| "/env/data".to_string());
+        let l = Launch::parse(args(&["--data-dir", "/flag/data", "--hidden"]), env);
+        assert_eq!(l.data_dir, Some("/flag/data".into()));
+        assert!(l.hidden);
+        let l = Launch::parse(args(&["--config=/c.toml"]), env);
+        assert_eq!(l.data_dir, Some("/env/data".into()));
+        assert_eq!(l.config_file, Some("/c.toml".into()));
+        let l = Launch::parse(args(&["--unknown"]), |_| None);
+        assert_eq!(l.data_dir, None);
+        assert!(!l.hidden);
+    }
+}
