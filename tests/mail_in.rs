@@ -329,6 +329,7 @@ async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
         uidvalidity: 7,
         uid,
         gm_thrid: Some(thrid),
+        received: None,
         record: true,
     };
     // A mail-born ticket in Gmail thread 9001.

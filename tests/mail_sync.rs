@@ -233,6 +233,17 @@ async fn a_visitor_reply_lands_once_with_only_the_new_words_and_stays_unread() {
         .filter(|m| m.message_id.as_deref() == Some(mid.as_str()))
         .collect();
     assert_eq!(mine.len(), 1, "stored once");
+    // Its Date header says 10:01 this morning; the thread places it when the server got it.
+    assert!(
+        chrono::Utc::now() - mine[0].at < chrono::Duration::minutes(5),
+        "placed at the server's receipt time: {}",
+        mine[0].at
+    );
+    assert_eq!(
+        view.messages.last().map(|m| m.message_id.clone()),
+        Some(Some(mid.clone())),
+        "last in the thread"
+    );
     assert_eq!(mine[0].text, "Great, I'll pick one up on Friday.");
     assert!(
         mine[0].body.contains("> Yes, it is vegan."),

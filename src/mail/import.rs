@@ -40,6 +40,8 @@ pub struct Origin {
     pub uidvalidity: u32,
     pub uid: u32,
     pub gm_thrid: Option<u64>,
+    /// The server's receipt time (IMAP INTERNALDATE).
+    pub received: Option<chrono::DateTime<chrono::Utc>>,
     pub record: bool,
 }
 
@@ -170,6 +172,7 @@ fn apply(
                     raw: &m.raw,
                     direction: if own { "out" } else { "in" },
                     gm_thrid,
+                    at: arrival(m, now),
                 };
                 let ticket_id = inbound::append(c, ticket_row, &incoming, now)?;
                 if own {
@@ -198,6 +201,16 @@ fn apply(
             Decision::Ignore(why) => Outcome::Ignored(why),
         },
     )
+}
+
+/// Where a message sits in its thread: when the server received it, else its Date header;
+/// never in the future (a sender's clock can be anything).
+fn arrival(m: &Prepared, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    m.origin
+        .as_ref()
+        .and_then(|o| o.received)
+        .or(m.parsed.date)
+        .map_or(now, |at| at.min(now))
 }
 
 /// The live event for what a committed import did.

@@ -87,6 +87,8 @@ pub struct Incoming<'a> {
     pub direction: &'a str,
     /// Gmail's thread id, when the IMAP server is Gmail's (threading rule 5).
     pub gm_thrid: Option<u64>,
+    /// Its place in the thread (the server's receipt time, else its Date, never the future).
+    pub at: DateTime<Utc>,
 }
 
 /// Appends to the thread; a visitor's message reopens a pending or closed ticket.
@@ -98,7 +100,7 @@ pub fn append(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let p = m.parsed;
-    let at = to_db(p.date.unwrap_or(now));
+    let at = to_db(m.at);
     let to: Vec<&str> = p.recipients.iter().map(String::as_str).collect();
     conn.prepare_cached(
         "INSERT INTO messages (ticket, direction, message_id, in_reply_to, refs, from_addr,

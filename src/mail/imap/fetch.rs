@@ -12,6 +12,9 @@ pub struct Fetched {
     pub uid: u32,
     pub raw: Vec<u8>,
     pub gm_thrid: Option<u64>,
+    /// When the server received it (INTERNALDATE): the thread's order, immune to a sender's
+    /// wrong clock.
+    pub received: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `UID SEARCH`, ascending.
@@ -37,9 +40,9 @@ pub async fn fetch(
         return Ok(Vec::new());
     }
     let items = if gmail {
-        "(UID X-GM-THRID BODY.PEEK[])"
+        "(UID INTERNALDATE X-GM-THRID BODY.PEEK[])"
     } else {
-        "(UID BODY.PEEK[])"
+        "(UID INTERNALDATE BODY.PEEK[])"
     };
     let tag = s
         .run_command(&format!("UID FETCH {} {items}", uid_set(uids)))
@@ -86,6 +89,7 @@ fn fetched(attrs: &[AttributeValue<'_>]) -> Option<Fetched> {
     let mut uid = None;
     let mut raw = None;
     let mut gm_thrid = None;
+    let mut received = None;
     for a in attrs {
         match a {
             AttributeValue::Uid(u) => uid = Some(*u),
@@ -95,6 +99,7 @@ fn fetched(attrs: &[AttributeValue<'_>]) -> Option<Fetched> {
                 ..
             } => raw = Some(d.to_vec()),
             AttributeValue::GmailThrId(t) => gm_thrid = Some(*t),
+            AttributeValue::InternalDate(d) => received = internal_date(d),
             _ => {}
         }
     }
@@ -102,7 +107,15 @@ fn fetched(attrs: &[AttributeValue<'_>]) -> Option<Fetched> {
         uid: uid?,
         raw: raw?,
         gm_thrid,
+        received,
     })
+}
+
+/// RFC 3501 date-time: `25-Nov-2026 10:04:59 +0100` (the day may be space-padded).
+fn internal_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
 }
 
 /// A compact UID set: `[1,2,3,7,9,10]` → `1:3,7,9:10` (input ascending).
@@ -164,6 +177,13 @@ mod tests {
             format!("{}:{}", u32::MAX - 1, u32::MAX)
         );
         assert_eq!(uid_set(&[]), "");
+    }
+
+    #[test]
+    fn internal_dates_parse() {
+        let d = internal_date(" 5-Nov-2026 10:04:59 +0100").unwrap();
+        assert_eq!(d.to_rfc3339(), "2026-11-05T09:04:59+00:00");
+        assert!(internal_date("yesterday").is_none());
     }
 
     #[test]

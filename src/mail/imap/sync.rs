@@ -466,6 +466,7 @@ async fn import_uids(
                     uidvalidity,
                     uid: m.uid,
                     gm_thrid: m.gm_thrid,
+                    received: m.received,
                     record,
                 };
                 (m.raw, Some(origin))
