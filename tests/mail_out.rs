@@ -302,6 +302,14 @@ async fn wrong_password_fails_readably_without_a_retry_storm() {
         app.inbox().tickets(Default::default()).await.unwrap().len(),
         4
     );
+    // The window's status line: one failed, three waiting.
+    assert_eq!(
+        app.inbox().mail_counts().await.unwrap(),
+        deskbell::inbox::MailCounts {
+            queued: 3,
+            failed: 1
+        }
+    );
     app.stop().await;
 }
 

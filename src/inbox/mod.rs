@@ -12,7 +12,7 @@ mod views;
 
 pub use crate::store::listing::Counts;
 pub use attachments::{safe_file_name, AttachmentData};
-pub use views::TicketDetail;
+pub use views::{MailCounts, TicketDetail};
 
 use crate::clock::SharedClock;
 use crate::domain::{

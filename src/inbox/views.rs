@@ -18,6 +18,13 @@ pub struct TicketDetail {
     pub history: Vec<Ticket>,
 }
 
+/// The outbox as the window's status line shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MailCounts {
+    pub queued: i64,
+    pub failed: i64,
+}
+
 impl Inbox {
     /// The ticket list: newest activity first. `query` is what the owner typed in the search
     /// box — any text at all; blank means no search (see [`search`] for the rules).
@@ -30,6 +37,12 @@ impl Inbox {
             .store
             .read(move |c| search::search(c, &query, &filter))
             .await?)
+    }
+
+    /// Outgoing mail waiting to be sent and mail that could not be sent, for the status line.
+    pub async fn mail_counts(&self) -> Result<MailCounts> {
+        let (queued, _sent, failed) = self.store.read(crate::store::outbox::counts).await?;
+        Ok(MailCounts { queued, failed })
     }
 
     /// Open, pending and closed tickets, and how many are unread (spam left out).
