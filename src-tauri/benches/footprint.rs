@@ -34,9 +34,26 @@ fn main() {
         format!("[intake]\nlisten = \"127.0.0.1:{port}\"\n"),
     )
     .unwrap();
-    seed(&config, &data, 200);
+    let tickets: usize = std::env::var("FOOTPRINT_TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    seed(&config, &data, tickets);
+    // Configured (else the window shows the first-run set-up, not the list). Seeding ran
+    // without mail, so nothing is queued and the SMTP server is never reached.
+    let configured = format!(
+        "[owner]\nemail = \"owner@shop.test\"\nname = \"Rosa\"\n\n\
+         [intake]\nlisten = \"127.0.0.1:{port}\"\n\n\
+         [smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"plain\"\n"
+    );
+    std::fs::write(&config, configured).unwrap();
 
-    println!("deskbell-desktop footprint ({runs} runs, 200 tickets, release build, Xvfb)");
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!("deskbell-desktop footprint ({runs} runs, {tickets} tickets, {profile} build, Xvfb)");
     println!(
         "run | interactive ms (log / seen) | open RSS MB | open PSS MB | idle RSS MB | idle PSS MB"
     );
@@ -96,6 +113,7 @@ fn measure(desktop: &desktop::Desktop, config: &std::path::Path, data: &std::pat
         .arg("--data-dir")
         .arg(data)
         .env("DESKBELL_LOG", "deskbell_desktop=info,warn")
+        .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,6 +123,9 @@ fn measure(desktop: &desktop::Desktop, config: &std::path::Path, data: &std::pat
     let mut interactive_ms = 0;
     for line in lines.by_ref() {
         let line = line.unwrap_or_default();
+        if std::env::var_os("FOOTPRINT_VERBOSE").is_some() {
+            eprintln!("app: {line}");
+        }
         if line.contains("window interactive") {
             interactive_ms = line
                 .split("ms=")
@@ -115,6 +136,10 @@ fn measure(desktop: &desktop::Desktop, config: &std::path::Path, data: &std::pat
             break;
         }
     }
+    assert!(
+        interactive_ms > 0,
+        "the app exited or never served the list"
+    );
     let seen_ms = start.elapsed().as_millis();
     // Keep draining the log so the app never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});

@@ -70,9 +70,10 @@ impl Desktop {
             .spawn()
             .expect("dbus-daemon (Debian dbus)");
         let mut address = String::new();
-        BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
+        let mut out = BufReader::new(bus.stdout.take().unwrap());
+        out.read_line(&mut address).unwrap();
+        // Keep the pipe open: services the bus starts inherit it and must not get SIGPIPE.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         children.push(bus);
         let bus = address.trim().to_string();
         assert!(!bus.is_empty(), "dbus-daemon printed no address");
@@ -122,6 +123,8 @@ impl Desktop {
         c.env("DISPLAY", &self.display)
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
             .env_remove("WAYLAND_DISPLAY")
+            // No accessibility bus in this session: GTK must not wait for one.
+            .env("NO_AT_BRIDGE", "1")
             .stdin(Stdio::null());
         c
     }
