@@ -16,13 +16,6 @@ fn ticket_id(id: &str) -> Result<TicketId> {
         .map_err(|_| ApiError::new("invalid", format!("{id:?} is not a ticket id")))
 }
 
-fn not_yet(what: &str) -> ApiError {
-    ApiError::new(
-        "not_available",
-        format!("{what} is not available in this version"),
-    )
-}
-
 #[tauri::command]
 pub async fn list_tickets(
     state: State<'_, AppState>,
@@ -162,13 +155,23 @@ pub async fn delete_canned_reply(state: State<'_, AppState>, id: i64) -> Result<
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
-    Ok(crate::settings::current(&state.config, state.paused()))
+    let stored = deskbell::settings::load(&state.config_path, &*state.secrets)?;
+    let mut settings: Settings = crate::settings::same_shape(&stored)?;
+    settings.notifications.paused = state.paused();
+    Ok(settings)
 }
 
+/// Written to the config file (passwords to the keychain); mail and intake pick the new
+/// settings up at the next start of Deskbell.
 #[tauri::command]
-pub async fn save_settings(settings: SettingsInput) -> Result<Settings> {
-    let _ = settings;
-    Err(not_yet("saving settings"))
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    settings: SettingsInput,
+) -> Result<Settings> {
+    let input = crate::settings::same_shape(&settings)?;
+    let saved = deskbell::settings::save(&state.config_path, &input, &*state.secrets)?;
+    state.set_paused(settings.notifications.paused);
+    crate::settings::same_shape(&saved)
 }
 
 #[tauri::command]
@@ -201,14 +204,13 @@ pub async fn add_site(
 #[tauri::command]
 pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus> {
     use tauri_plugin_autostart::ManagerExt;
+    let mail = state.inbox.mail_counts().await?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     Ok(AppStatus {
         intake_addr: state.intake_addr.to_string(),
-        mail_queued: 0,
-        mail_failed: 0,
-        sync: SyncStatus {
-            state: SyncState::Off,
-            message: None,
-        },
+        mail_queued: n(mail.queued),
+        mail_failed: n(mail.failed),
+        sync: state.sync_status(),
         notifications_paused: state.paused(),
         start_at_login: app.autolaunch().is_enabled().unwrap_or(false),
     })

@@ -23,6 +23,12 @@ impl ApiError {
     }
 }
 
+impl From<deskbell::settings::SettingsError> for ApiError {
+    fn from(e: deskbell::settings::SettingsError) -> Self {
+        Self::new(e.code(), e.to_string())
+    }
+}
+
 impl From<deskbell::inbox::InboxError> for ApiError {
     fn from(e: deskbell::inbox::InboxError) -> Self {
         Self::new(e.code(), e.to_string())

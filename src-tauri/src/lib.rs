@@ -11,7 +11,7 @@ pub mod state;
 mod tray;
 mod window;
 
-use state::{AppState, Launch};
+use state::{AppState, Launch, Launched};
 use std::process::ExitCode;
 use std::time::Instant;
 use tauri::{Manager, RunEvent};
@@ -26,8 +26,8 @@ pub fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let launch = Launch::parse(std::env::args().skip(1), |k| std::env::var(k).ok());
-    let (config, data_dir) = match launch.load() {
-        Ok(c) => c,
+    let launched = match Launched::resolve(&launch) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("deskbell: error: {e:#}");
             return ExitCode::FAILURE;
@@ -64,10 +64,12 @@ pub fn run() -> ExitCode {
             commands::set_start_at_login,
         ])
         .setup(move |app| {
-            let core = tauri::async_runtime::block_on(deskbell::Deskbell::start(&config, &data_dir))?;
-            tracing::info!(intake = %core.intake_addr(), data = %data_dir.display(), "Deskbell started");
+            let start = deskbell::Deskbell::start(&launched.config, &launched.data_dir);
+            let core = tauri::async_runtime::block_on(start)?;
+            let data = launched.data_dir.display().to_string();
+            tracing::info!(intake = %core.intake_addr(), %data, "Deskbell started");
             let events = core.subscribe();
-            app.manage(AppState::new(core, config, data_dir, launched_at));
+            app.manage(AppState::new(core, launched, launched_at));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(events::forward(handle.clone(), events));
             tray::install(&handle);

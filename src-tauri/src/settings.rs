@@ -1,46 +1,20 @@
-//! Settings as the window sees them: read from the core's config (a stored password is never
-//! sent back, only `hasPassword`), and "Test connection" for an account as typed in the form.
+//! Settings as the window sees them: the core's settings (`deskbell::settings`, a stored
+//! password never sent back, only `hasPassword`) in DTO form, and "Test connection" for an
+//! account as typed in the form.
 
 use crate::dto::*;
 use deskbell::config::{self, Config};
 use deskbell::mail::check;
 use std::net::SocketAddr;
 
-pub fn current(c: &Config, paused: bool) -> Settings {
-    Settings {
-        owner: Owner {
-            email: c.owner.email.clone().unwrap_or_default(),
-            name: c.owner.name.clone().unwrap_or_default(),
-            business: c.owner.business.clone().unwrap_or_default(),
-            timezone: c.owner.timezone.clone().unwrap_or_default(),
-        },
-        smtp: account(&c.smtp),
-        imap: account(&c.imap),
-        intake: IntakeSettings {
-            listen: c.intake.listen.clone(),
-            public_url: c.intake.public_url.clone().unwrap_or_default(),
-        },
-        notifications: NotificationSettings {
-            enabled: true,
-            paused,
-        },
-        configured: c.owner.email.is_some() && (c.smtp.host.is_some() || c.smtp.preset.is_some()),
-    }
-}
-
-fn account(a: &config::Account) -> AccountSettings {
-    AccountSettings {
-        preset: a.preset.map(|_| Preset::Gmail),
-        host: a.host.clone().unwrap_or_default(),
-        port: a.port,
-        security: a.security.map(|s| match s {
-            config::Security::Starttls => Security::Starttls,
-            config::Security::Tls => Security::Tls,
-            config::Security::Plain => Security::Plain,
-        }),
-        username: a.username.clone().unwrap_or_default(),
-        has_password: a.password.as_deref().is_some_and(|p| !p.is_empty()),
-    }
+/// The core's settings types and these DTOs are the same JSON by contract
+/// (docs/desktop-api.md); this converts one into the other through it.
+pub fn same_shape<A: serde::Serialize, B: serde::de::DeserializeOwned>(
+    a: &A,
+) -> Result<B, ApiError> {
+    serde_json::to_value(a)
+        .and_then(serde_json::from_value)
+        .map_err(|e| ApiError::new("internal", format!("cannot convert the settings: {e}")))
 }
 
 /// The address the widget snippet points at: the tunnel's, else the listener's own.
@@ -74,11 +48,7 @@ pub async fn check(c: &Config, kind: AccountKind, input: AccountInput) -> CheckR
     let owner = c.owner.email.as_deref();
     let report = match kind {
         AccountKind::Smtp => check::smtp(&merged(&c.smtp, input), owner).await,
-        AccountKind::Imap => check::CheckReport::problem(
-            check::Problem::NotConfigured,
-            "checking IMAP is not available in this version",
-            None,
-        ),
+        AccountKind::Imap => check::imap(&merged(&c.imap, input), owner).await,
     };
     CheckReport {
         ok: report.ok,

@@ -2,6 +2,7 @@
 //! `deskbell` CLI reads), the running core, and the few desktop-only switches (notifications
 //! paused). It owns no business state: tickets, mail and settings live in the core.
 
+use deskbell::secrets::SecretStore;
 use deskbell::{Config, Deskbell, Inbox};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -46,15 +47,53 @@ impl Launch {
         launch
     }
 
-    pub fn load(&self) -> anyhow::Result<(Config, PathBuf)> {
+    /// The config (passwords the file and environment leave out come from `secrets`, as in
+    /// the CLI) and the data dir.
+    pub fn load(&self, secrets: &dyn SecretStore) -> anyhow::Result<(Config, PathBuf)> {
+        let mut config = Config::load(self.config_file.as_deref(), std::env::vars())?;
+        deskbell::secrets::fill_secrets(&mut config, secrets);
+        Ok((config, self.data_dir()?))
+    }
+
+    pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
         use anyhow::Context;
-        let config = Config::load(self.config_file.as_deref(), std::env::vars())?;
-        let data_dir = match &self.data_dir {
-            Some(d) => d.clone(),
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
             None => deskbell::config::default_data_dir()
-                .context("cannot find a data directory: set --data-dir or HOME")?,
-        };
-        Ok((config, data_dir))
+                .context("cannot find a data directory: set --data-dir or HOME"),
+        }
+    }
+
+    /// The file the settings window reads and writes (the one the config came from).
+    pub fn config_path(&self) -> anyhow::Result<PathBuf> {
+        use anyhow::Context;
+        match &self.config_file {
+            Some(f) => Ok(f.clone()),
+            None => deskbell::config::default_config_file()
+                .context("cannot find a config directory: set --config or HOME"),
+        }
+    }
+}
+
+/// What a launch resolved: config, where it lives, data dir, secret store.
+pub struct Launched {
+    pub config: Config,
+    pub config_path: PathBuf,
+    pub data_dir: PathBuf,
+    pub secrets: Box<dyn SecretStore>,
+}
+
+impl Launched {
+    pub fn resolve(launch: &Launch) -> anyhow::Result<Self> {
+        let data_dir = launch.data_dir()?;
+        let secrets = deskbell::secrets::open(&data_dir);
+        let (config, data_dir) = launch.load(&*secrets)?;
+        Ok(Self {
+            config,
+            config_path: launch.config_path()?,
+            data_dir,
+            secrets,
+        })
     }
 }
 
@@ -64,6 +103,10 @@ pub struct AppState {
     pub intake_addr: SocketAddr,
     pub config: Config,
     pub data_dir: PathBuf,
+    /// The settings file (`--config` or the default one).
+    pub config_path: PathBuf,
+    /// Where account passwords live (the OS keychain, else a 0600 file in the data dir).
+    pub secrets: Box<dyn SecretStore>,
     /// Taken (and stopped) when the app quits.
     pub core: Mutex<Option<Deskbell>>,
     pub notifications_paused: AtomicBool,
@@ -73,12 +116,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(core: Deskbell, config: Config, data_dir: PathBuf, launched_at: Instant) -> Self {
+    pub fn new(core: Deskbell, launch: Launched, launched_at: Instant) -> Self {
         Self {
             inbox: core.inbox().clone(),
             intake_addr: core.intake_addr(),
-            config,
-            data_dir,
+            config: launch.config,
+            data_dir: launch.data_dir,
+            config_path: launch.config_path,
+            secrets: launch.secrets,
             core: Mutex::new(Some(core)),
             notifications_paused: AtomicBool::new(false),
             launched_at,
@@ -100,6 +145,24 @@ impl AppState {
             let ms = self.launched_at.elapsed().as_millis();
             tracing::info!(ms, "window interactive: first ticket list served");
         });
+    }
+
+    /// How the IMAP sync is doing (off once the core has stopped).
+    pub fn sync_status(&self) -> crate::dto::SyncStatus {
+        use crate::dto::{SyncState as S, SyncStatus};
+        use deskbell::mail::imap::sync::SyncState;
+        let state = self
+            .core
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|d| d.sync_state()));
+        let (state, message) = match state {
+            None | Some(SyncState::Off) => (S::Off, None),
+            Some(SyncState::Connecting) => (S::Connecting, None),
+            Some(SyncState::Ok) => (S::Ok, None),
+            Some(SyncState::Error(m)) => (S::Error, Some(m)),
+        };
+        SyncStatus { state, message }
     }
 
     /// The running core, once: the caller stops it.
