@@ -26,20 +26,20 @@ pub async fn list_tickets(
         include_spam: false,
         limit: Some(500),
     };
-    let tickets = state.inbox.search(&query.search, filter).await?;
+    let tickets = state.inbox().search(&query.search, filter).await?;
     state.list_served();
     Ok(tickets.iter().map(TicketRow::from).collect())
 }
 
 #[tauri::command]
 pub async fn counts(state: State<'_, AppState>) -> Result<Counts> {
-    Ok(state.inbox.counts().await?.into())
+    Ok(state.inbox().counts().await?.into())
 }
 
 #[tauri::command]
 pub async fn get_ticket(state: State<'_, AppState>, ticket_id: String) -> Result<TicketDetail> {
     let detail = state
-        .inbox
+        .inbox()
         .open_ticket(&self::ticket_id(&ticket_id)?)
         .await?;
     Ok(TicketDetail::from(&detail))
@@ -57,8 +57,8 @@ pub async fn send_reply(
         .into_iter()
         .map(attachment)
         .collect::<Result<Vec<_>>>()?;
-    state.inbox.reply(&id, &text, files).await?;
-    Ok(TicketDetail::from(&state.inbox.open_ticket(&id).await?))
+    state.inbox().reply(&id, &text, files).await?;
+    Ok(TicketDetail::from(&state.inbox().open_ticket(&id).await?))
 }
 
 fn attachment(f: OutgoingFile) -> Result<deskbell::mail::compose::AttachmentFile> {
@@ -80,7 +80,7 @@ pub async fn set_status(
 ) -> Result<TicketRow> {
     let id = self::ticket_id(&ticket_id)?;
     let t = state
-        .inbox
+        .inbox()
         .set_ticket(&id, Some(status.into()), None)
         .await?;
     Ok(TicketRow::from(&t))
@@ -94,7 +94,7 @@ pub async fn set_priority(
 ) -> Result<TicketRow> {
     let id = self::ticket_id(&ticket_id)?;
     let t = state
-        .inbox
+        .inbox()
         .set_ticket(&id, None, Some(priority.into()))
         .await?;
     Ok(TicketRow::from(&t))
@@ -107,7 +107,7 @@ pub async fn set_tags(
     tags: Vec<String>,
 ) -> Result<TicketRow> {
     let t = state
-        .inbox
+        .inbox()
         .set_tags(&self::ticket_id(&ticket_id)?, &tags)
         .await?;
     Ok(TicketRow::from(&t))
@@ -124,13 +124,13 @@ pub async fn save_attachment(
     let paths = app.path();
     let dir = paths.download_dir().or_else(|_| paths.home_dir());
     let dir = dir.map_err(|_| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
-    let path = state.inbox.save_attachment(id, &dir).await?;
+    let path = state.inbox().save_attachment(id, &dir).await?;
     Ok(path.display().to_string())
 }
 
 #[tauri::command]
 pub async fn canned_replies(state: State<'_, AppState>) -> Result<Vec<CannedReply>> {
-    let all = state.inbox.canned_replies().await?;
+    let all = state.inbox().canned_replies().await?;
     Ok(all.into_iter().map(CannedReply::from).collect())
 }
 
@@ -142,7 +142,7 @@ pub async fn save_canned_reply(
     body: String,
 ) -> Result<CannedReply> {
     Ok(state
-        .inbox
+        .inbox()
         .save_canned_reply(id, &title, &body)
         .await?
         .into())
@@ -150,7 +150,7 @@ pub async fn save_canned_reply(
 
 #[tauri::command]
 pub async fn delete_canned_reply(state: State<'_, AppState>, id: i64) -> Result<()> {
-    Ok(state.inbox.delete_canned_reply(id).await?)
+    Ok(state.inbox().delete_canned_reply(id).await?)
 }
 
 #[tauri::command]
@@ -165,12 +165,14 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
 /// settings up at the next start of Deskbell.
 #[tauri::command]
 pub async fn save_settings(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     settings: SettingsInput,
 ) -> Result<Settings> {
     let input = crate::settings::same_shape(&settings)?;
     let saved = deskbell::settings::save(&state.config_path, &input, &*state.secrets)?;
     state.set_paused(settings.notifications.paused);
+    crate::restart::core(&app, &state).await?;
     crate::settings::same_shape(&saved)
 }
 
@@ -180,13 +182,13 @@ pub async fn test_connection(
     kind: AccountKind,
     account: AccountInput,
 ) -> Result<CheckReport> {
-    Ok(crate::settings::check(&state.config, kind, account).await)
+    Ok(crate::settings::check(&state.config(), kind, account).await)
 }
 
 #[tauri::command]
 pub async fn list_sites(state: State<'_, AppState>) -> Result<Vec<SiteRow>> {
-    let url = crate::settings::public_url(&state.config, state.intake_addr);
-    let sites = state.inbox.sites().await?;
+    let url = crate::settings::public_url(&state.config(), state.intake_addr());
+    let sites = state.inbox().sites().await?;
     Ok(sites.iter().map(|s| SiteRow::new(s, &url)).collect())
 }
 
@@ -196,18 +198,18 @@ pub async fn add_site(
     name: String,
     origins: Vec<String>,
 ) -> Result<SiteRow> {
-    let url = crate::settings::public_url(&state.config, state.intake_addr);
-    let site = state.inbox.add_site(&name, &origins).await?;
+    let url = crate::settings::public_url(&state.config(), state.intake_addr());
+    let site = state.inbox().add_site(&name, &origins).await?;
     Ok(SiteRow::new(&site, &url))
 }
 
 #[tauri::command]
 pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus> {
     use tauri_plugin_autostart::ManagerExt;
-    let mail = state.inbox.mail_counts().await?;
+    let mail = state.inbox().mail_counts().await?;
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     Ok(AppStatus {
-        intake_addr: state.intake_addr.to_string(),
+        intake_addr: state.intake_addr().to_string(),
         mail_queued: n(mail.queued),
         mail_failed: n(mail.failed),
         sync: state.sync_status(),

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dto;
 mod events;
 mod notify;
+mod restart;
 mod settings;
 pub mod state;
 mod tray;

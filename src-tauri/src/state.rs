@@ -7,7 +7,7 @@ use deskbell::{Config, Deskbell, Inbox};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, Once, RwLock};
 use std::time::Instant;
 
 /// Where the config and data live, and how the app was launched.
@@ -99,9 +99,8 @@ impl Launched {
 
 /// Managed by Tauri; every command reaches the core through it.
 pub struct AppState {
-    pub inbox: Inbox,
-    pub intake_addr: SocketAddr,
-    pub config: Config,
+    /// Replaced whole when saved settings restart the core.
+    live: RwLock<Live>,
     pub data_dir: PathBuf,
     /// The settings file (`--config` or the default one).
     pub config_path: PathBuf,
@@ -115,12 +114,28 @@ pub struct AppState {
     pub first_list: Once,
 }
 
-impl AppState {
-    pub fn new(core: Deskbell, launch: Launched, launched_at: Instant) -> Self {
+/// The running core's inbox and listener, and the config it was started with.
+#[derive(Clone)]
+struct Live {
+    inbox: Inbox,
+    intake_addr: SocketAddr,
+    config: Config,
+}
+
+impl Live {
+    fn of(core: &Deskbell, config: Config) -> Self {
         Self {
             inbox: core.inbox().clone(),
             intake_addr: core.intake_addr(),
-            config: launch.config,
+            config,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(core: Deskbell, launch: Launched, launched_at: Instant) -> Self {
+        Self {
+            live: RwLock::new(Live::of(&core, launch.config)),
             data_dir: launch.data_dir,
             config_path: launch.config_path,
             secrets: launch.secrets,
@@ -165,9 +180,40 @@ impl AppState {
         SyncStatus { state, message }
     }
 
+    fn live(&self) -> Live {
+        match self.live.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn inbox(&self) -> Inbox {
+        self.live().inbox
+    }
+
+    pub fn config(&self) -> Config {
+        self.live().config
+    }
+
+    pub fn intake_addr(&self) -> SocketAddr {
+        self.live().intake_addr
+    }
+
     /// The running core, once: the caller stops it.
     pub fn take_core(&self) -> Option<Deskbell> {
         self.core.lock().ok().and_then(|mut c| c.take())
+    }
+
+    /// Makes `core` (started with `config`) the running one.
+    pub fn install(&self, core: Deskbell, config: Config) {
+        let live = Live::of(&core, config);
+        match self.live.write() {
+            Ok(mut l) => *l = live,
+            Err(poisoned) => *poisoned.into_inner() = live,
+        }
+        if let Ok(mut c) = self.core.lock() {
+            *c = Some(core);
+        }
     }
 }
 

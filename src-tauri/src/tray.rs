@@ -97,7 +97,7 @@ async fn refresh(app: &AppHandle) -> anyhow::Result<()> {
     let Some(tray) = app.tray_by_id(ID) else {
         return Ok(());
     };
-    let inbox = app.state::<AppState>().inbox.clone();
+    let inbox = app.state::<AppState>().inbox();
     let filter = Filter {
         status: Some(Status::Open),
         include_spam: false,
