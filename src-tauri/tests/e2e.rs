@@ -42,6 +42,7 @@ struct World {
     args: Vec<String>,
     intake: String,
     bot_token: String,
+    config: std::path::PathBuf,
     _tmp: tempfile::TempDir,
 }
 
@@ -78,6 +79,7 @@ impl World {
                 data.display().to_string(),
             ],
             intake: format!("http://127.0.0.1:{port}"),
+            config,
             desktop,
             mail,
             driver,
@@ -245,6 +247,29 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     s.click(&s.wait(&css("settings-open"), WAIT));
     s.wait(&css("settings-view"), WAIT);
     s.screenshot(&shots().join("06-settings.png"));
+
+    // Saving settings restarts the core with them: the intake keeps answering on its port and
+    // live updates keep reaching the window.
+    let business = s.wait(&css("owner-business"), WAIT);
+    s.clear(&business);
+    s.type_text(&business, "Rosa's Bakery & Café");
+    s.click(&s.wait(&css("settings-save"), WAIT));
+    // Saved (and the core restarted) once the form says so.
+    let saved = s.wait_until(WAIT, || {
+        s.find_all(".muted.small")
+            .iter()
+            .any(|e| s.text(e) == "All changes saved.")
+            .then_some(())
+    });
+    assert!(saved.is_some(), "the settings were not saved");
+    let config = std::fs::read_to_string(&w.config).unwrap();
+    assert!(config.contains("Rosa's Bakery & Café"), "{config}");
+    let after = w.post_ticket("Cleo Park", "Is the café open on Mondays?");
+    s.click(&s.wait(&css("settings-close"), WAIT));
+    show_status(&s, "open");
+    s.wait(&row(&after), WAIT);
+    s.click(&s.wait(&css("settings-open"), WAIT));
+    s.wait(&css("settings-view"), WAIT);
     let password = s.wait(&css("smtp-password"), WAIT);
     s.clear(&password);
     s.type_text(&password, "not-the-password");
