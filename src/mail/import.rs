@@ -206,11 +206,14 @@ fn apply(
 /// Where a message sits in its thread: when the server received it, else its Date header;
 /// never in the future (a sender's clock can be anything).
 fn arrival(m: &Prepared, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-    m.origin
+    // INTERNALDATE has whole seconds: the message arrived somewhere in the second after it,
+    // and not after now — the end of that span keeps it after anything sent before it came.
+    let received = m
+        .origin
         .as_ref()
         .and_then(|o| o.received)
-        .or(m.parsed.date)
-        .map_or(now, |at| at.min(now))
+        .map(|r| r + chrono::Duration::milliseconds(999));
+    received.or(m.parsed.date).map_or(now, |at| at.min(now))
 }
 
 /// The live event for what a committed import did.
