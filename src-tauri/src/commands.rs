@@ -1,24 +1,80 @@
 //! The window's commands (docs/desktop-api.md). Each calls one core function and maps its
 //! result to a DTO and its error to `{code, message}`; no SQL, SMTP or IMAP here. The window's
 //! capability (capabilities/main.json) lists exactly these.
+//!
+//! They run in the resident process, next to the core: the window process passes each call
+//! over the local channel (`ipc`), and [`dispatch`] routes it here by name, with the arguments
+//! as Tauri's `invoke` sends them (camelCase keys).
 
 use crate::dto::*;
 use crate::state::AppState;
 use base64::Engine;
 use deskbell::domain::TicketId;
 use deskbell::store::tickets::Filter;
-use tauri::State;
+use serde_json::Value;
+use tauri::{AppHandle, Manager};
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// Declares the commands once: each line names a function below and its arguments, and
+/// becomes a match arm that decodes the arguments, calls it and encodes its result.
+macro_rules! routes {
+    ($($cmd:ident($($arg:ident: $ty:ty),*);)*) => {
+        /// Every command's name, in the order declared (build.rs and the capability list them too).
+        pub const NAMES: &[&str] = &[$(stringify!($cmd)),*];
+
+        /// Runs the command `cmd` with `args` (a JSON object) and returns its JSON result.
+        pub async fn dispatch(app: &AppHandle, cmd: &str, args: Value) -> Result<Value> {
+            match cmd {
+                $(stringify!($cmd) => {
+                    #[derive(serde::Deserialize)]
+                    #[serde(rename_all = "camelCase")]
+                    struct Args { $($arg: $ty),* }
+                    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+                    let Args { $($arg),* } = serde_json::from_value(args).map_err(|e| {
+                        ApiError::new("invalid", format!("{}: {e}", stringify!($cmd)))
+                    })?;
+                    let state = app.state::<AppState>();
+                    let out = $cmd(app, &state, $($arg),*).await?;
+                    serde_json::to_value(out)
+                        .map_err(|e| ApiError::new("internal", format!("cannot encode the result: {e}")))
+                })*
+                other => Err(ApiError::new("unknown_command", format!("no command {other:?}"))),
+            }
+        }
+    };
+}
+
+routes! {
+    list_tickets(query: TicketQuery);
+    counts();
+    get_ticket(ticket_id: String);
+    send_reply(ticket_id: String, text: String, files: Vec<OutgoingFile>);
+    set_status(ticket_id: String, status: Status);
+    set_priority(ticket_id: String, priority: Priority);
+    set_tags(ticket_id: String, tags: Vec<String>);
+    save_attachment(id: i64);
+    canned_replies();
+    save_canned_reply(id: Option<i64>, title: String, body: String);
+    delete_canned_reply(id: i64);
+    get_settings();
+    save_settings(settings: SettingsInput);
+    test_connection(kind: AccountKind, account: AccountInput);
+    list_sites();
+    add_site(name: String, origins: Vec<String>);
+    app_status();
+    set_notifications_paused(paused: bool);
+    set_start_at_login(enabled: bool);
+}
 
 fn ticket_id(id: &str) -> Result<TicketId> {
     id.parse()
         .map_err(|_| ApiError::new("invalid", format!("{id:?} is not a ticket id")))
 }
 
-#[tauri::command]
 pub async fn list_tickets(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     query: TicketQuery,
 ) -> Result<Vec<TicketRow>> {
     let filter = Filter {
@@ -31,13 +87,15 @@ pub async fn list_tickets(
     Ok(tickets.iter().map(TicketRow::from).collect())
 }
 
-#[tauri::command]
-pub async fn counts(state: State<'_, AppState>) -> Result<Counts> {
+pub async fn counts(_app: &AppHandle, state: &AppState) -> Result<Counts> {
     Ok(state.inbox().counts().await?.into())
 }
 
-#[tauri::command]
-pub async fn get_ticket(state: State<'_, AppState>, ticket_id: String) -> Result<TicketDetail> {
+pub async fn get_ticket(
+    _app: &AppHandle,
+    state: &AppState,
+    ticket_id: String,
+) -> Result<TicketDetail> {
     let detail = state
         .inbox()
         .open_ticket(&self::ticket_id(&ticket_id)?)
@@ -45,9 +103,9 @@ pub async fn get_ticket(state: State<'_, AppState>, ticket_id: String) -> Result
     Ok(TicketDetail::from(&detail))
 }
 
-#[tauri::command]
 pub async fn send_reply(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     ticket_id: String,
     text: String,
     files: Vec<OutgoingFile>,
@@ -72,9 +130,9 @@ fn attachment(f: OutgoingFile) -> Result<deskbell::mail::compose::AttachmentFile
     })
 }
 
-#[tauri::command]
 pub async fn set_status(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     ticket_id: String,
     status: Status,
 ) -> Result<TicketRow> {
@@ -86,9 +144,9 @@ pub async fn set_status(
     Ok(TicketRow::from(&t))
 }
 
-#[tauri::command]
 pub async fn set_priority(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     ticket_id: String,
     priority: Priority,
 ) -> Result<TicketRow> {
@@ -100,9 +158,9 @@ pub async fn set_priority(
     Ok(TicketRow::from(&t))
 }
 
-#[tauri::command]
 pub async fn set_tags(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     ticket_id: String,
     tags: Vec<String>,
 ) -> Result<TicketRow> {
@@ -114,13 +172,7 @@ pub async fn set_tags(
 }
 
 /// Into the Downloads folder (the home folder if there is none), never over an existing file.
-#[tauri::command]
-pub async fn save_attachment(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    id: i64,
-) -> Result<String> {
-    use tauri::Manager;
+pub async fn save_attachment(app: &AppHandle, state: &AppState, id: i64) -> Result<String> {
     let paths = app.path();
     let dir = paths.download_dir().or_else(|_| paths.home_dir());
     let dir = dir.map_err(|_| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
@@ -128,15 +180,14 @@ pub async fn save_attachment(
     Ok(path.display().to_string())
 }
 
-#[tauri::command]
-pub async fn canned_replies(state: State<'_, AppState>) -> Result<Vec<CannedReply>> {
+pub async fn canned_replies(_app: &AppHandle, state: &AppState) -> Result<Vec<CannedReply>> {
     let all = state.inbox().canned_replies().await?;
     Ok(all.into_iter().map(CannedReply::from).collect())
 }
 
-#[tauri::command]
 pub async fn save_canned_reply(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     id: Option<i64>,
     title: String,
     body: String,
@@ -148,13 +199,11 @@ pub async fn save_canned_reply(
         .into())
 }
 
-#[tauri::command]
-pub async fn delete_canned_reply(state: State<'_, AppState>, id: i64) -> Result<()> {
+pub async fn delete_canned_reply(_app: &AppHandle, state: &AppState, id: i64) -> Result<()> {
     Ok(state.inbox().delete_canned_reply(id).await?)
 }
 
-#[tauri::command]
-pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
+pub async fn get_settings(_app: &AppHandle, state: &AppState) -> Result<Settings> {
     let stored = deskbell::settings::load(&state.config_path, &*state.secrets)?;
     let mut settings: Settings = crate::settings::same_shape(&stored)?;
     settings.notifications.paused = state.paused();
@@ -163,38 +212,36 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
 
 /// Written to the config file (passwords to the keychain); mail and intake pick the new
 /// settings up at the next start of Deskbell.
-#[tauri::command]
 pub async fn save_settings(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
+    app: &AppHandle,
+    state: &AppState,
     settings: SettingsInput,
 ) -> Result<Settings> {
     let input = crate::settings::same_shape(&settings)?;
     let saved = deskbell::settings::save(&state.config_path, &input, &*state.secrets)?;
     state.set_paused(settings.notifications.paused);
-    crate::restart::core(&app, &state).await?;
+    crate::restart::core(app, state).await?;
     crate::settings::same_shape(&saved)
 }
 
-#[tauri::command]
 pub async fn test_connection(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     kind: AccountKind,
     account: AccountInput,
 ) -> Result<CheckReport> {
     Ok(crate::settings::check(&state.config(), kind, account).await)
 }
 
-#[tauri::command]
-pub async fn list_sites(state: State<'_, AppState>) -> Result<Vec<SiteRow>> {
+pub async fn list_sites(_app: &AppHandle, state: &AppState) -> Result<Vec<SiteRow>> {
     let url = crate::settings::public_url(&state.config(), state.intake_addr());
     let sites = state.inbox().sites().await?;
     Ok(sites.iter().map(|s| SiteRow::new(s, &url)).collect())
 }
 
-#[tauri::command]
 pub async fn add_site(
-    state: State<'_, AppState>,
+    _app: &AppHandle,
+    state: &AppState,
     name: String,
     origins: Vec<String>,
 ) -> Result<SiteRow> {
@@ -203,8 +250,7 @@ pub async fn add_site(
     Ok(SiteRow::new(&site, &url))
 }
 
-#[tauri::command]
-pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus> {
+pub async fn app_status(app: &AppHandle, state: &AppState) -> Result<AppStatus> {
     use tauri_plugin_autostart::ManagerExt;
     let mail = state.inbox().mail_counts().await?;
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
@@ -218,19 +264,17 @@ pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Re
     })
 }
 
-#[tauri::command]
 pub async fn set_notifications_paused(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
+    app: &AppHandle,
+    state: &AppState,
     paused: bool,
 ) -> Result<()> {
     state.set_paused(paused);
-    crate::tray::refresh_soon(&app);
+    crate::tray::refresh_soon(app);
     Ok(())
 }
 
-#[tauri::command]
-pub async fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> Result<()> {
+pub async fn set_start_at_login(app: &AppHandle, _state: &AppState, enabled: bool) -> Result<()> {
     use tauri_plugin_autostart::ManagerExt;
     let launcher = app.autolaunch();
     let done = if enabled {
@@ -239,4 +283,45 @@ pub async fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> Result<
         launcher.disable()
     };
     done.map_err(|e| ApiError::new("autostart", format!("cannot change start at login: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NAMES;
+
+    /// build.rs declares each command's permission and the capability grants them: both must
+    /// name exactly the commands `dispatch` routes.
+    #[test]
+    fn the_capability_allows_exactly_the_routed_commands() {
+        let build = include_str!("../build.rs");
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| {
+                p.as_str()?
+                    .strip_prefix("allow-")
+                    .map(|c| c.replace('-', "_"))
+            })
+            .collect();
+        for name in NAMES {
+            assert!(
+                build.contains(&format!("\"{name}\"")),
+                "build.rs lacks {name}"
+            );
+            assert!(granted.iter().any(|g| g == name), "capability lacks {name}");
+        }
+        assert_eq!(
+            granted.len(),
+            NAMES.len(),
+            "the capability grants more: {granted:?}"
+        );
+        assert_eq!(
+            build.matches("\",\n").count(),
+            NAMES.len(),
+            "build.rs declares more"
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! Forwards the core's live events: to the window ("deskbell:event", the payload as the core
-//! serialises it), to the tray (count), and to notifications.
+//! serialises it, over the window channel), to the tray (count), and to notifications.
 
+use crate::window::Windows;
 use deskbell::Event;
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 pub const EVENT: &str = "deskbell:event";
@@ -12,8 +13,9 @@ pub async fn forward(app: AppHandle, mut events: Receiver<Event>) {
         match events.recv().await {
             Ok(event) => {
                 tracing::info!(event = %serde_json::to_string(&event).unwrap_or_default(), "event");
-                if let Err(e) = app.emit(EVENT, &event) {
-                    tracing::warn!(error = %e, "cannot pass an event to the window");
+                match serde_json::to_value(&event) {
+                    Ok(payload) => app.state::<Windows>().publish(EVENT, payload),
+                    Err(e) => tracing::warn!(error = %e, "cannot encode an event"),
                 }
                 crate::notify::on_event(&app, &event);
                 crate::tray::refresh_soon(&app);

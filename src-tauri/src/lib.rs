@@ -5,12 +5,14 @@
 pub mod commands;
 pub mod dto;
 mod events;
+pub mod ipc;
 mod notify;
 mod restart;
 mod settings;
 pub mod state;
 mod tray;
 mod window;
+pub mod window_process;
 
 use state::{AppState, Launch, Launched};
 use std::process::ExitCode;
@@ -26,7 +28,18 @@ pub fn run() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let launch = Launch::parse(std::env::args().skip(1), |k| std::env::var(k).ok());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The window's own process (started by the resident one): see window_process.
+    if args.iter().any(|a| a == "--window") {
+        return match window_process::Args::parse(args) {
+            Some(a) => window_process::run(a),
+            None => {
+                eprintln!("deskbell: error: --window needs --ipc SOCKET");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let launch = Launch::parse(args, |k| std::env::var(k).ok());
     let launched = match Launched::resolve(&launch) {
         Ok(l) => l,
         Err(e) => {
@@ -43,35 +56,17 @@ pub fn run() -> ExitCode {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
-        .invoke_handler(tauri::generate_handler![
-            commands::list_tickets,
-            commands::counts,
-            commands::get_ticket,
-            commands::send_reply,
-            commands::set_status,
-            commands::set_priority,
-            commands::set_tags,
-            commands::save_attachment,
-            commands::canned_replies,
-            commands::save_canned_reply,
-            commands::delete_canned_reply,
-            commands::get_settings,
-            commands::save_settings,
-            commands::test_connection,
-            commands::list_sites,
-            commands::add_site,
-            commands::app_status,
-            commands::set_notifications_paused,
-            commands::set_start_at_login,
-        ])
         .setup(move |app| {
             let start = deskbell::Deskbell::start(&launched.config, &launched.data_dir);
             let core = tauri::async_runtime::block_on(start)?;
             let data = launched.data_dir.display().to_string();
             tracing::info!(intake = %core.intake_addr(), %data, "Deskbell started");
             let events = core.subscribe();
+            let (windows, listener) = window::Windows::bind(&launched.data_dir)?;
             app.manage(AppState::new(core, launched, launched_at));
+            app.manage(windows);
             let handle = app.handle().clone();
+            tauri::async_runtime::spawn(window::serve(handle.clone(), listener));
             tauri::async_runtime::spawn(events::forward(handle.clone(), events));
             tray::install(&handle);
             tray::refresh_soon(&handle);

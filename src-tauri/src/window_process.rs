@@ -1,0 +1,261 @@
+//! The window process (`deskbell-desktop --window --ipc SOCKET [--ticket ID]`): one web view
+//! and nothing else. Every command the page invokes goes, by name and unchanged, over the
+//! local channel to the resident process (`ipc`), which runs it next to the core; live events
+//! and "open this ticket" come back the same way. Closing the window ends this process; losing
+//! the resident process closes the window.
+
+use crate::dto::{ApiError, OpenTicket};
+use crate::ipc::{self, ToCore, ToWindow};
+use crate::window::OPEN_TICKET;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::ipc::{Invoke, InvokeBody};
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tokio::io::BufReader;
+use tokio::sync::{mpsc, oneshot};
+
+pub const LABEL: &str = "main";
+
+/// `--ipc SOCKET` and `--ticket ID` (ignored unless it is a ticket id).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Args {
+    pub socket: PathBuf,
+    pub ticket: Option<String>,
+}
+
+impl Args {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Option<Self> {
+        let mut out = Self::default();
+        let mut args = args.into_iter();
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--ipc" => out.socket = args.next()?.into(),
+                "--ticket" => out.ticket = args.next(),
+                _ => {}
+            }
+        }
+        out.ticket = out
+            .ticket
+            .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok());
+        (!out.socket.as_os_str().is_empty()).then_some(out)
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let stream = match std::os::unix::net::UnixStream::connect(&args.socket) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "deskbell: error: cannot reach Deskbell at {}: {e} (start deskbell-desktop, not --window)",
+                args.socket.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = stream.set_nonblocking(true) {
+        eprintln!("deskbell: error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let (client, outgoing) = Client::new();
+    let app = tauri::Builder::default()
+        .invoke_handler(forward)
+        .setup(move |app| {
+            app.manage(client.clone());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(client.run(handle, stream, outgoing));
+            build(app.handle(), args.ticket.as_deref())?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        // Closing the window ends the app (the default).
+        Ok(app) => ExitCode::from(u8::try_from(app.run_return(|_, _| {})).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("deskbell: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(app: &AppHandle, ticket: Option<&str>) -> tauri::Result<()> {
+    let url = match ticket {
+        Some(t) => format!("index.html?ticket={t}"),
+        None => "index.html".to_string(),
+    };
+    let w = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App(url.into()))
+        .title("Deskbell")
+        .inner_size(1180.0, 760.0)
+        .min_inner_size(720.0, 480.0)
+        .build()?;
+    let _ = w.set_focus();
+    Ok(())
+}
+
+/// Every command: passed on as it came (the capability has already allowed it).
+fn forward(invoke: Invoke) -> bool {
+    let cmd = invoke.message.command().to_string();
+    let args = match invoke.message.payload() {
+        InvokeBody::Json(v) => v.clone(),
+        InvokeBody::Raw(_) => {
+            invoke.resolver.reject(ApiError::new(
+                "invalid",
+                "binary arguments are not accepted",
+            ));
+            return true;
+        }
+    };
+    let client = invoke.message.webview().state::<Client>().inner().clone();
+    invoke.resolver.respond_async(async move {
+        client
+            .call(cmd, args)
+            .await
+            .map_err(tauri::ipc::InvokeError::from)
+    });
+    true
+}
+
+type Waiting = Mutex<HashMap<u64, oneshot::Sender<Result<Value, ApiError>>>>;
+
+/// The window's end of the channel: calls wait for their reply by id.
+#[derive(Clone)]
+pub struct Client {
+    next: Arc<AtomicU64>,
+    waiting: Arc<Waiting>,
+    out: mpsc::UnboundedSender<ToCore>,
+}
+
+impl Client {
+    fn new() -> (Self, mpsc::UnboundedReceiver<ToCore>) {
+        let (out, rx) = mpsc::unbounded_channel();
+        let client = Self {
+            next: Arc::new(AtomicU64::new(1)),
+            waiting: Arc::default(),
+            out,
+        };
+        (client, rx)
+    }
+
+    fn waiting(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Result<Value, ApiError>>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub async fn call(&self, cmd: String, args: Value) -> Result<Value, ApiError> {
+        let gone = || {
+            ApiError::new(
+                "core_gone",
+                "Deskbell's core is not answering; open Deskbell again",
+            )
+        };
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.waiting().insert(id, tx);
+        if self.out.send(ToCore::Call { id, cmd, args }).is_err() {
+            self.waiting().remove(&id);
+            return Err(gone());
+        }
+        rx.await.unwrap_or_else(|_| Err(gone()))
+    }
+
+    async fn run(
+        self,
+        app: AppHandle,
+        stream: std::os::unix::net::UnixStream,
+        mut outgoing: mpsc::UnboundedReceiver<ToCore>,
+    ) {
+        let stream = match tokio::net::UnixStream::from_std(stream) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "window channel");
+                return app.exit(1);
+            }
+        };
+        let (read, mut write) = stream.into_split();
+        let writer = tauri::async_runtime::spawn(async move {
+            while let Some(m) = outgoing.recv().await {
+                if ipc::write(&mut write, &m).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let mut reader = BufReader::new(read);
+        let mut buf = Vec::new();
+        loop {
+            match ipc::read::<ToWindow>(&mut reader, &mut buf).await {
+                Ok(ToWindow::Reply { id, result }) => {
+                    if let Some(tx) = self.waiting().remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                Ok(ToWindow::Event { name, payload }) => {
+                    if let Err(e) = app.emit(&name, payload) {
+                        tracing::warn!(error = %e, "cannot pass an event to the page");
+                    }
+                }
+                Ok(ToWindow::Open { ticket }) => show(&app, ticket),
+                Err(e) => {
+                    if !matches!(e, ipc::FrameError::Closed) {
+                        tracing::warn!(error = %e, "window channel");
+                    }
+                    break;
+                }
+            }
+        }
+        writer.abort();
+        // The resident process is gone (quit, or crashed): a window without a core is useless.
+        tracing::info!("Deskbell's core has gone; closing the window");
+        self.waiting().clear();
+        app.exit(0);
+    }
+}
+
+fn show(app: &AppHandle, ticket: Option<String>) {
+    let Some(w) = app.get_webview_window(LABEL) else {
+        return;
+    };
+    let _ = w.unminimize();
+    let _ = w.show();
+    let _ = w.set_focus();
+    if let Some(ticket_id) = ticket {
+        if let Err(e) = w.emit(OPEN_TICKET, OpenTicket { ticket_id }) {
+            tracing::warn!(error = %e, "cannot ask the page to open a ticket");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn window_arguments() {
+        let a = Args::parse(args(&[
+            "--window",
+            "--ipc",
+            "/d/desktop.sock",
+            "--ticket",
+            "TKT-20261130-0002",
+        ]));
+        assert_eq!(
+            a,
+            Some(Args {
+                socket: "/d/desktop.sock".into(),
+                ticket: Some("TKT-20261130-0002".into()),
+            })
+        );
+        // Not a ticket id: dropped, never put in the page's URL.
+        let a = Args::parse(args(&["--ipc", "/s", "--ticket", "x?y=<script>"])).unwrap();
+        assert_eq!(a.ticket, None);
+        assert_eq!(Args::parse(args(&["--window"])), None);
+        assert_eq!(Args::parse(args(&["--ipc"])), None);
+    }
+}
