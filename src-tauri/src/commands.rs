@@ -7,12 +7,12 @@
 //! as Tauri's `invoke` sends them (camelCase keys).
 
 use crate::dto::*;
+use crate::resident::Ctx;
 use crate::state::AppState;
 use base64::Engine;
 use deskbell::domain::TicketId;
 use deskbell::store::tickets::Filter;
 use serde_json::Value;
-use tauri::{AppHandle, Manager};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -24,7 +24,7 @@ macro_rules! routes {
         pub const NAMES: &[&str] = &[$(stringify!($cmd)),*];
 
         /// Runs the command `cmd` with `args` (a JSON object) and returns its JSON result.
-        pub async fn dispatch(app: &AppHandle, cmd: &str, args: Value) -> Result<Value> {
+        pub async fn dispatch(app: &Ctx, cmd: &str, args: Value) -> Result<Value> {
             match cmd {
                 $(stringify!($cmd) => {
                     #[derive(serde::Deserialize)]
@@ -34,8 +34,7 @@ macro_rules! routes {
                     let Args { $($arg),* } = serde_json::from_value(args).map_err(|e| {
                         ApiError::new("invalid", format!("{}: {e}", stringify!($cmd)))
                     })?;
-                    let state = app.state::<AppState>();
-                    let out = $cmd(app, &state, $($arg),*).await?;
+                    let out = $cmd(app, &app.state, $($arg),*).await?;
                     serde_json::to_value(out)
                         .map_err(|e| ApiError::new("internal", format!("cannot encode the result: {e}")))
                 })*
@@ -73,7 +72,7 @@ fn ticket_id(id: &str) -> Result<TicketId> {
 }
 
 pub async fn list_tickets(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     query: TicketQuery,
 ) -> Result<Vec<TicketRow>> {
@@ -87,15 +86,11 @@ pub async fn list_tickets(
     Ok(tickets.iter().map(TicketRow::from).collect())
 }
 
-pub async fn counts(_app: &AppHandle, state: &AppState) -> Result<Counts> {
+pub async fn counts(_app: &Ctx, state: &AppState) -> Result<Counts> {
     Ok(state.inbox().counts().await?.into())
 }
 
-pub async fn get_ticket(
-    _app: &AppHandle,
-    state: &AppState,
-    ticket_id: String,
-) -> Result<TicketDetail> {
+pub async fn get_ticket(_app: &Ctx, state: &AppState, ticket_id: String) -> Result<TicketDetail> {
     let detail = state
         .inbox()
         .open_ticket(&self::ticket_id(&ticket_id)?)
@@ -104,7 +99,7 @@ pub async fn get_ticket(
 }
 
 pub async fn send_reply(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     ticket_id: String,
     text: String,
@@ -131,7 +126,7 @@ fn attachment(f: OutgoingFile) -> Result<deskbell::mail::compose::AttachmentFile
 }
 
 pub async fn set_status(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     ticket_id: String,
     status: Status,
@@ -145,7 +140,7 @@ pub async fn set_status(
 }
 
 pub async fn set_priority(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     ticket_id: String,
     priority: Priority,
@@ -159,7 +154,7 @@ pub async fn set_priority(
 }
 
 pub async fn set_tags(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     ticket_id: String,
     tags: Vec<String>,
@@ -172,21 +167,20 @@ pub async fn set_tags(
 }
 
 /// Into the Downloads folder (the home folder if there is none), never over an existing file.
-pub async fn save_attachment(app: &AppHandle, state: &AppState, id: i64) -> Result<String> {
-    let paths = app.path();
-    let dir = paths.download_dir().or_else(|_| paths.home_dir());
-    let dir = dir.map_err(|_| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
+pub async fn save_attachment(_app: &Ctx, state: &AppState, id: i64) -> Result<String> {
+    let dir = dirs::download_dir().or_else(dirs::home_dir);
+    let dir = dir.ok_or_else(|| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
     let path = state.inbox().save_attachment(id, &dir).await?;
     Ok(path.display().to_string())
 }
 
-pub async fn canned_replies(_app: &AppHandle, state: &AppState) -> Result<Vec<CannedReply>> {
+pub async fn canned_replies(_app: &Ctx, state: &AppState) -> Result<Vec<CannedReply>> {
     let all = state.inbox().canned_replies().await?;
     Ok(all.into_iter().map(CannedReply::from).collect())
 }
 
 pub async fn save_canned_reply(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     id: Option<i64>,
     title: String,
@@ -199,11 +193,11 @@ pub async fn save_canned_reply(
         .into())
 }
 
-pub async fn delete_canned_reply(_app: &AppHandle, state: &AppState, id: i64) -> Result<()> {
+pub async fn delete_canned_reply(_app: &Ctx, state: &AppState, id: i64) -> Result<()> {
     Ok(state.inbox().delete_canned_reply(id).await?)
 }
 
-pub async fn get_settings(_app: &AppHandle, state: &AppState) -> Result<Settings> {
+pub async fn get_settings(_app: &Ctx, state: &AppState) -> Result<Settings> {
     let stored = deskbell::settings::load(&state.config_path, &*state.secrets)?;
     let mut settings: Settings = crate::settings::same_shape(&stored)?;
     settings.notifications.paused = state.paused();
@@ -213,19 +207,19 @@ pub async fn get_settings(_app: &AppHandle, state: &AppState) -> Result<Settings
 /// Written to the config file (passwords to the keychain); mail and intake pick the new
 /// settings up at the next start of Deskbell.
 pub async fn save_settings(
-    app: &AppHandle,
+    app: &Ctx,
     state: &AppState,
     settings: SettingsInput,
 ) -> Result<Settings> {
     let input = crate::settings::same_shape(&settings)?;
     let saved = deskbell::settings::save(&state.config_path, &input, &*state.secrets)?;
     state.set_paused(settings.notifications.paused);
-    crate::restart::core(app, state).await?;
+    crate::restart::core(app).await?;
     crate::settings::same_shape(&saved)
 }
 
 pub async fn test_connection(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     kind: AccountKind,
     account: AccountInput,
@@ -233,14 +227,14 @@ pub async fn test_connection(
     Ok(crate::settings::check(&state.config(), kind, account).await)
 }
 
-pub async fn list_sites(_app: &AppHandle, state: &AppState) -> Result<Vec<SiteRow>> {
+pub async fn list_sites(_app: &Ctx, state: &AppState) -> Result<Vec<SiteRow>> {
     let url = crate::settings::public_url(&state.config(), state.intake_addr());
     let sites = state.inbox().sites().await?;
     Ok(sites.iter().map(|s| SiteRow::new(s, &url)).collect())
 }
 
 pub async fn add_site(
-    _app: &AppHandle,
+    _app: &Ctx,
     state: &AppState,
     name: String,
     origins: Vec<String>,
@@ -250,8 +244,7 @@ pub async fn add_site(
     Ok(SiteRow::new(&site, &url))
 }
 
-pub async fn app_status(app: &AppHandle, state: &AppState) -> Result<AppStatus> {
-    use tauri_plugin_autostart::ManagerExt;
+pub async fn app_status(_app: &Ctx, state: &AppState) -> Result<AppStatus> {
     let mail = state.inbox().mail_counts().await?;
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     Ok(AppStatus {
@@ -260,29 +253,19 @@ pub async fn app_status(app: &AppHandle, state: &AppState) -> Result<AppStatus> 
         mail_failed: n(mail.failed),
         sync: state.sync_status(),
         notifications_paused: state.paused(),
-        start_at_login: app.autolaunch().is_enabled().unwrap_or(false),
+        start_at_login: crate::autostart::is_enabled(state),
     })
 }
 
-pub async fn set_notifications_paused(
-    app: &AppHandle,
-    state: &AppState,
-    paused: bool,
-) -> Result<()> {
+pub async fn set_notifications_paused(app: &Ctx, state: &AppState, paused: bool) -> Result<()> {
     state.set_paused(paused);
     crate::tray::refresh_soon(app);
     Ok(())
 }
 
-pub async fn set_start_at_login(app: &AppHandle, _state: &AppState, enabled: bool) -> Result<()> {
-    use tauri_plugin_autostart::ManagerExt;
-    let launcher = app.autolaunch();
-    let done = if enabled {
-        launcher.enable()
-    } else {
-        launcher.disable()
-    };
-    done.map_err(|e| ApiError::new("autostart", format!("cannot change start at login: {e}")))
+pub async fn set_start_at_login(_app: &Ctx, state: &AppState, enabled: bool) -> Result<()> {
+    crate::autostart::set(state, enabled)
+        .map_err(|e| ApiError::new("autostart", format!("cannot change start at login: {e}")))
 }
 
 #[cfg(test)]

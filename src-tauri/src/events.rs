@@ -1,20 +1,19 @@
 //! Forwards the core's live events: to the window ("deskbell:event", the payload as the core
 //! serialises it, over the window channel), to the tray (count), and to notifications.
 
-use crate::window::Windows;
+use crate::resident::Ctx;
 use deskbell::Event;
-use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 pub const EVENT: &str = "deskbell:event";
 
-pub async fn forward(app: AppHandle, mut events: Receiver<Event>) {
+pub async fn forward(app: Ctx, mut events: Receiver<Event>) {
     loop {
         match events.recv().await {
             Ok(event) => {
                 tracing::info!(event = %serde_json::to_string(&event).unwrap_or_default(), "event");
                 match serde_json::to_value(&event) {
-                    Ok(payload) => app.state::<Windows>().publish(EVENT, payload),
+                    Ok(payload) => app.windows.publish(EVENT, payload),
                     Err(e) => tracing::warn!(error = %e, "cannot encode an event"),
                 }
                 crate::notify::on_event(&app, &event);

@@ -6,10 +6,13 @@
 //! window reaches the core through this channel: one Unix socket in the data directory (mode
 //! 0600, and a connecting process must belong to the same user), one JSON object per line.
 //!
-//! - window → core: `{"type":"call","id":1,"cmd":"get_ticket","args":{"ticketId":"TKT-…"}}`
+//! - window → core: `{"type":"hello"}` first (this connection is the window), then
+//!   `{"type":"call","id":1,"cmd":"get_ticket","args":{"ticketId":"TKT-…"}}`
+//! - a second launch → core: `{"type":"open","ticket":null}` (show the window)
 //! - core → window: `{"type":"reply","id":1,"result":{"Ok":…}}` (or `{"Err":{code,message}}`),
-//!   `{"type":"event","name":"deskbell:event","payload":…}` (live updates) and
-//!   `{"type":"open","ticket":"TKT-…"}` (show the window, optionally on one ticket).
+//!   `{"type":"event","name":"deskbell:event","payload":…}` (live updates),
+//!   `{"type":"open","ticket":"TKT-…"}` (come forward, optionally on one ticket) and
+//!   `{"type":"close"}` (Deskbell is quitting).
 //!
 //! When the resident process ends, the window's connection closes and the window quits too.
 
@@ -27,7 +30,9 @@ pub const SOCKET: &str = "desktop.sock";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToCore {
+    Hello,
     Call { id: u64, cmd: String, args: Value },
+    Open { ticket: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +49,7 @@ pub enum ToWindow {
     Open {
         ticket: Option<String>,
     },
+    Close,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,6 @@
-//! The desktop binary: everything lives in the library (`deskbell_desktop::run`).
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+//! Deskbell on the desktop: the resident process (core, tray, notifications); it starts the
+//! window (`deskbell-window`) when it is wanted. See `deskbell_desktop::resident`.
 
 fn main() -> std::process::ExitCode {
-    deskbell_desktop::run()
+    deskbell_desktop::resident::run()
 }

@@ -5,12 +5,11 @@
 //! Waiting for the click blocks a thread until the notification closes, so at most
 //! [`MAX_WAITING`] notifications are watched at a time; past that they are shown unwatched.
 
-use crate::state::AppState;
+use crate::resident::Ctx;
 use crate::window;
 use deskbell::Event;
 use notify_rust::{Notification, Timeout};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tauri::{AppHandle, Manager};
 
 const MAX_WAITING: usize = 4;
 static WAITING: AtomicUsize = AtomicUsize::new(0);
@@ -41,19 +40,19 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
     }
 }
 
-pub fn on_event(app: &AppHandle, event: &Event) {
+pub fn on_event(app: &Ctx, event: &Event) {
     let Some((ticket, summary, body)) = content(event) else {
         return;
     };
-    if app.state::<AppState>().paused() {
+    if app.state.paused() {
         tracing::debug!(%ticket, "notifications paused");
         return;
     }
     let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || show(&app, &ticket, &summary, &body));
+    tokio::task::spawn_blocking(move || show(&app, &ticket, &summary, &body));
 }
 
-fn show(app: &AppHandle, ticket: &str, summary: &str, body: &str) {
+fn show(app: &Ctx, ticket: &str, summary: &str, body: &str) {
     let shown = Notification::new()
         .appname("Deskbell")
         .summary(summary)

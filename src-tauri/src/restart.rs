@@ -4,11 +4,11 @@
 //! error says so: the owner is never left without a running Deskbell.
 
 use crate::dto::ApiError;
-use crate::state::AppState;
+use crate::resident::Ctx;
 use deskbell::Deskbell;
-use tauri::AppHandle;
 
-pub async fn core(app: &AppHandle, state: &AppState) -> Result<(), ApiError> {
+pub async fn core(app: &Ctx) -> Result<(), ApiError> {
+    let state = &app.state;
     let mut config = deskbell::Config::load(Some(&state.config_path), std::env::vars())
         .map_err(|e| ApiError::new("config", format!("cannot read the saved settings: {e}")))?;
     deskbell::secrets::fill_secrets(&mut config, &*state.secrets);
@@ -37,7 +37,7 @@ pub async fn core(app: &AppHandle, state: &AppState) -> Result<(), ApiError> {
     tracing::info!(intake = %core.intake_addr(), "core restarted with the saved settings");
     let events = core.subscribe();
     state.install(core, config);
-    tauri::async_runtime::spawn(crate::events::forward(app.clone(), events));
+    tokio::spawn(crate::events::forward(app.clone(), events));
     crate::tray::refresh_soon(app);
     outcome
 }

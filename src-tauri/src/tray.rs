@@ -1,176 +1,247 @@
-//! The tray icon: the bell (with a dot when tickets wait), the count in the tooltip and menu,
-//! and a menu — Open, the newest waiting tickets, Pause notifications, Quit. Where no tray host
-//! (StatusNotifierWatcher) exists on the session bus, there is no tray: a log line says so and
-//! a second launch of Deskbell opens the window instead.
+//! The tray icon, a StatusNotifierItem (the freedesktop tray protocol, over D-Bus, no GTK):
+//! the bell (with a dot when tickets wait), the count in the tooltip and the menu, and a menu —
+//! Open, the newest waiting tickets, Pause notifications, Quit. A click on the icon opens the
+//! window. Where no tray host (StatusNotifierWatcher) is on the session bus there is no tray:
+//! a log line says so, and a second launch of Deskbell opens the window instead.
 
-use crate::state::AppState;
+use crate::resident::{App, Ctx};
 use crate::window;
 use deskbell::domain::Status;
 use deskbell::store::tickets::Filter;
-use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
-use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Wry};
+use ksni::menu::{CheckmarkItem, StandardItem};
+use ksni::{MenuItem, TrayMethods};
+use std::sync::{Mutex, OnceLock, Weak};
 
-const ID: &str = "deskbell";
 /// How many waiting tickets the menu lists.
 const MENU_TICKETS: usize = 5;
-const TICKET_PREFIX: &str = "ticket:";
 
-fn icon(waiting: bool) -> Image<'static> {
-    let bytes: &[u8] = if waiting {
-        include_bytes!("../../icons/tray-waiting.png")
-    } else {
-        include_bytes!("../../icons/tray.png")
-    };
-    Image::from_bytes(bytes).expect("the tray PNGs are valid")
+/// The running tray, once installed.
+#[derive(Default)]
+pub struct TrayCell(Mutex<Option<ksni::Handle<Bell>>>);
+
+impl TrayCell {
+    fn get(&self) -> Option<ksni::Handle<Bell>> {
+        self.0.lock().ok().and_then(|h| h.clone())
+    }
 }
 
-/// Installs the tray if a tray host is there (or `DESKBELL_TRAY=always`).
-pub fn install(app: &AppHandle) {
-    let forced = std::env::var("DESKBELL_TRAY").is_ok_and(|v| v == "always");
-    if !forced && !host_present() {
-        tracing::info!(
-            "no tray host (org.kde.StatusNotifierWatcher) on the session bus: running without a \
-             tray icon; launch Deskbell again to open its window"
+/// What the tray shows; rebuilt by [`refresh_soon`].
+pub struct Bell {
+    app: Weak<App>,
+    waiting: usize,
+    /// (ticket id, "visitor — first line") of the newest waiting tickets.
+    newest: Vec<(String, String)>,
+    paused: bool,
+}
+
+fn with_app(bell: &Bell, f: impl FnOnce(&Ctx)) {
+    if let Some(app) = bell.app.upgrade() {
+        f(&app);
+    }
+}
+
+impl ksni::Tray for Bell {
+    fn id(&self) -> String {
+        "deskbell".into()
+    }
+
+    fn title(&self) -> String {
+        "Deskbell".into()
+    }
+
+    fn icon_pixmap(&self) -> Vec<ksni::Icon> {
+        icon(self.waiting > 0).to_vec()
+    }
+
+    fn tool_tip(&self) -> ksni::ToolTip {
+        ksni::ToolTip {
+            title: "Deskbell".into(),
+            description: summary(self.waiting),
+            ..Default::default()
+        }
+    }
+
+    fn activate(&mut self, _x: i32, _y: i32) {
+        with_app(self, |app| window::open(app, None));
+    }
+
+    fn menu(&self) -> Vec<MenuItem<Self>> {
+        let mut items: Vec<MenuItem<Self>> = vec![
+            StandardItem {
+                label: "Open Deskbell".into(),
+                activate: Box::new(|b: &mut Self| with_app(b, |app| window::open(app, None))),
+                ..Default::default()
+            }
+            .into(),
+            MenuItem::Separator,
+            StandardItem {
+                label: summary(self.waiting),
+                enabled: false,
+                ..Default::default()
+            }
+            .into(),
+        ];
+        for (id, label) in &self.newest {
+            let id = id.clone();
+            items.push(
+                StandardItem {
+                    label: label.chars().take(60).collect(),
+                    activate: Box::new(move |b: &mut Self| {
+                        with_app(b, |app| window::open(app, Some(&id)))
+                    }),
+                    ..Default::default()
+                }
+                .into(),
+            );
+        }
+        items.push(MenuItem::Separator);
+        items.push(
+            CheckmarkItem {
+                label: "Pause notifications".into(),
+                checked: self.paused,
+                activate: Box::new(|b: &mut Self| {
+                    b.paused = !b.paused;
+                    let paused = b.paused;
+                    with_app(b, |app| app.state.set_paused(paused));
+                }),
+                ..Default::default()
+            }
+            .into(),
         );
-        return;
-    }
-    let menu = match build_menu(app, &[], 0) {
-        Ok(m) => m,
-        Err(e) => return tracing::warn!(error = %e, "cannot build the tray menu; no tray icon"),
-    };
-    let built = TrayIconBuilder::with_id(ID)
-        .icon(icon(false))
-        .tooltip("Deskbell")
-        .menu(&menu)
-        .show_menu_on_left_click(true)
-        .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))
-        .build(app);
-    match built {
-        Ok(_) => tracing::info!("tray icon installed"),
-        Err(e) => tracing::warn!(error = %e, "cannot create the tray icon; running without one"),
+        items.push(
+            StandardItem {
+                label: "Quit Deskbell".into(),
+                activate: Box::new(|b: &mut Self| with_app(b, |app| app.quit.notify_one())),
+                ..Default::default()
+            }
+            .into(),
+        );
+        items
     }
 }
 
-fn host_present() -> bool {
-    let check = || -> zbus::Result<bool> {
-        let bus = zbus::blocking::Connection::session()?;
-        let dbus = zbus::blocking::fdo::DBusProxy::new(&bus)?;
-        let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")?;
-        Ok(dbus.name_has_owner(name)?)
-    };
-    check().unwrap_or(false)
+/// The bell's pixels (ARGB32, as the protocol wants), decoded once from the bundled PNGs.
+fn icon(waiting: bool) -> &'static [ksni::Icon] {
+    static IDLE: OnceLock<Vec<ksni::Icon>> = OnceLock::new();
+    static WAITING: OnceLock<Vec<ksni::Icon>> = OnceLock::new();
+    if waiting {
+        WAITING.get_or_init(|| decode(include_bytes!("../../icons/tray-waiting.png")))
+    } else {
+        IDLE.get_or_init(|| decode(include_bytes!("../../icons/tray.png")))
+    }
 }
 
-fn on_menu(app: &AppHandle, id: &str) {
-    match id {
-        "open" => window::open(app, None),
-        "pause" => {
-            let state = app.state::<AppState>();
-            state.set_paused(!state.paused());
+/// An RGBA PNG → one ARGB32 icon (none if the PNG is not 8-bit RGBA; the tray then shows its
+/// default icon).
+fn decode(png_bytes: &[u8]) -> Vec<ksni::Icon> {
+    let decoded = (|| -> Result<ksni::Icon, png::DecodingError> {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info()?;
+        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = reader.next_frame(&mut buf)?;
+        if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
+            return Err(png::DecodingError::LimitsExceeded);
+        }
+        let mut data = buf[..info.buffer_size()].to_vec();
+        for px in data.chunks_exact_mut(4) {
+            px.rotate_right(1); // RGBA → ARGB
+        }
+        Ok(ksni::Icon {
+            width: i32::try_from(info.width).unwrap_or(0),
+            height: i32::try_from(info.height).unwrap_or(0),
+            data,
+        })
+    })();
+    decoded.into_iter().collect()
+}
+
+/// Installs the tray if a tray host is there.
+pub async fn install(app: &Ctx) {
+    let bell = Bell {
+        app: std::sync::Arc::downgrade(app),
+        waiting: 0,
+        newest: Vec::new(),
+        paused: app.state.paused(),
+    };
+    match bell.spawn().await {
+        Ok(handle) => {
+            tracing::info!("tray icon installed");
+            if let Ok(mut cell) = app.tray.0.lock() {
+                *cell = Some(handle);
+            }
             refresh_soon(app);
         }
-        "quit" => app.exit(0),
-        other => {
-            if let Some(ticket) = other.strip_prefix(TICKET_PREFIX) {
-                window::open(app, Some(ticket));
-            }
-        }
+        Err(e) => tracing::info!(
+            reason = %e,
+            "no tray icon (is there a tray host, org.kde.StatusNotifierWatcher, on the session \
+             bus?); launch Deskbell again to open its window"
+        ),
     }
 }
 
 /// Recomputes the count, icon and menu in the background.
-pub fn refresh_soon(app: &AppHandle) {
-    if app.tray_by_id(ID).is_none() {
+pub fn refresh_soon(app: &Ctx) {
+    let Some(handle) = app.tray.get() else {
         return;
-    }
+    };
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = refresh(&app).await {
-            tracing::warn!(error = %e, "cannot update the tray");
-        }
+    tokio::spawn(async move {
+        let filter = Filter {
+            status: Some(Status::Open),
+            include_spam: false,
+            limit: None,
+        };
+        let waiting = match app.state.inbox().tickets(filter).await {
+            Ok(w) => w,
+            Err(e) => return tracing::warn!(error = %e, "cannot update the tray"),
+        };
+        let newest: Vec<(String, String)> = waiting
+            .iter()
+            .take(MENU_TICKETS)
+            .map(|t| {
+                let label = format!("{} — {}", t.visitor.name, t.issue);
+                (t.ticket_id.clone(), label)
+            })
+            .collect();
+        let paused = app.state.paused();
+        handle
+            .update(move |b| {
+                b.waiting = waiting.len();
+                b.newest = newest;
+                b.paused = paused;
+            })
+            .await;
     });
 }
 
-async fn refresh(app: &AppHandle) -> anyhow::Result<()> {
-    let Some(tray) = app.tray_by_id(ID) else {
-        return Ok(());
-    };
-    let inbox = app.state::<AppState>().inbox();
-    let filter = Filter {
-        status: Some(Status::Open),
-        include_spam: false,
-        limit: None,
-    };
-    let waiting = inbox.tickets(filter).await?;
-    let newest: Vec<(String, String)> = waiting
-        .iter()
-        .take(MENU_TICKETS)
-        .map(|t| {
-            (
-                t.ticket_id.clone(),
-                format!("{} — {}", t.visitor.name, t.issue),
-            )
-        })
-        .collect();
-    let menu = build_menu(app, &newest, waiting.len())?;
-    tray.set_menu(Some(menu))?;
-    tray.set_icon(Some(icon(!waiting.is_empty())))?;
-    tray.set_tooltip(Some(&tooltip(waiting.len())))?;
-    Ok(())
-}
-
-pub fn tooltip(waiting: usize) -> String {
+pub fn summary(waiting: usize) -> String {
     match waiting {
-        0 => "Deskbell — nothing waiting".to_string(),
-        1 => "Deskbell — 1 ticket waiting".to_string(),
-        n => format!("Deskbell — {n} tickets waiting"),
+        0 => "Nothing waiting".to_string(),
+        1 => "1 ticket waiting".to_string(),
+        n => format!("{n} tickets waiting"),
     }
 }
 
-fn build_menu(
-    app: &AppHandle,
-    newest: &[(String, String)],
-    waiting: usize,
-) -> tauri::Result<Menu<Wry>> {
-    let paused = app.state::<AppState>().paused();
-    let menu = Menu::new(app)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Deskbell",
-        true,
-        None::<&str>,
-    )?)?;
-    menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "count",
-        tooltip(waiting),
-        false,
-        None::<&str>,
-    )?)?;
-    for (id, label) in newest {
-        let label: String = label.chars().take(60).collect();
-        let item_id = format!("{TICKET_PREFIX}{id}");
-        menu.append(&MenuItem::with_id(app, item_id, label, true, None::<&str>)?)?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_icons_decode_to_argb() {
+        for waiting in [false, true] {
+            let icons = icon(waiting);
+            assert_eq!(icons.len(), 1, "waiting={waiting}");
+            let i = &icons[0];
+            assert!(i.width >= 16 && i.height >= 16);
+            assert_eq!(i.data.len(), (i.width * i.height * 4) as usize);
+        }
+        // The waiting bell differs (the dot).
+        assert_ne!(icon(false)[0].data, icon(true)[0].data);
     }
-    menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&CheckMenuItem::with_id(
-        app,
-        "pause",
-        "Pause notifications",
-        true,
-        paused,
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "quit",
-        "Quit Deskbell",
-        true,
-        None::<&str>,
-    )?)?;
-    Ok(menu)
+
+    #[test]
+    fn the_count_reads_well() {
+        assert_eq!(summary(0), "Nothing waiting");
+        assert_eq!(summary(1), "1 ticket waiting");
+        assert_eq!(summary(7), "7 tickets waiting");
+    }
 }

@@ -2,22 +2,22 @@
 //! channel (`ipc`) and starts that process when the window is wanted.
 //!
 //! Opening asks the window that is already there to come forward (and show a ticket), or
-//! starts `deskbell-desktop --window` (a ticket to show goes on its command line). A window
-//! that is still starting is told once it connects. Closing the window ends its process, and
-//! with it every byte of WebKit; the resident process never loads a web view.
+//! starts `deskbell-window` (a ticket to show goes on its command line). A window that is
+//! still starting is told once it connects. Closing the window ends its process, and with it
+//! every byte of WebKit; the resident process never loads a web view.
 
 use crate::ipc::{self, ToCore, ToWindow};
+use crate::resident::Ctx;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tauri::{AppHandle, Manager};
 use tokio::io::BufReader;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
 
 pub const OPEN_TICKET: &str = "deskbell:open-ticket";
 
-/// Managed by Tauri in the resident process.
+/// The window's process and the channel to it.
 pub struct Windows {
     socket: PathBuf,
     /// Live events and open requests, to every connected window.
@@ -69,15 +69,21 @@ impl Windows {
     fn proc(&self) -> std::sync::MutexGuard<'_, Proc> {
         self.proc.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Deskbell is quitting: the window goes too.
+    pub fn close(&self) {
+        let _ = self.tx.send(ToWindow::Close);
+        let _ = std::fs::remove_file(&self.socket);
+    }
 }
 
 /// Shows the window (starting its process if needed), optionally on one ticket.
-pub fn open(app: &AppHandle, ticket: Option<&str>) {
+pub fn open(app: &Ctx, ticket: Option<&str>) {
     // Only a well-formed id reaches the window's command line or the page.
     let ticket = ticket
         .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok())
         .map(str::to_string);
-    let windows = app.state::<Windows>();
+    let windows = &app.windows;
     let mut proc = windows.proc();
     if proc.child.is_some() {
         if proc.connected > 0 {
@@ -93,10 +99,14 @@ pub fn open(app: &AppHandle, ticket: Option<&str>) {
     }
 }
 
-fn start(app: &AppHandle, socket: &Path, ticket: Option<&str>) -> std::io::Result<u32> {
-    let exe = std::env::current_exe()?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.arg("--window").arg("--ipc").arg(socket);
+/// The window's program: `deskbell-window` beside this one.
+fn program() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_exe()?.with_file_name("deskbell-window"))
+}
+
+fn start(app: &Ctx, socket: &Path, ticket: Option<&str>) -> std::io::Result<u32> {
+    let mut cmd = std::process::Command::new(program()?);
+    cmd.arg("--ipc").arg(socket);
     if let Some(t) = ticket {
         cmd.arg("--ticket").arg(t);
     }
@@ -107,8 +117,7 @@ fn start(app: &AppHandle, socket: &Path, ticket: Option<&str>) -> std::io::Resul
     std::thread::spawn(move || {
         let status = child.wait();
         tracing::info!(pid, ?status, "window process ended");
-        let windows = app.state::<Windows>();
-        let mut proc = windows.proc();
+        let mut proc = app.windows.proc();
         if proc.child == Some(pid) {
             proc.child = None;
             proc.pending = None;
@@ -118,10 +127,10 @@ fn start(app: &AppHandle, socket: &Path, ticket: Option<&str>) -> std::io::Resul
 }
 
 /// Accepts the window process's connections for as long as the app runs.
-pub async fn serve(app: AppHandle, listener: std::os::unix::net::UnixListener) {
+pub async fn serve(app: Ctx, listener: std::os::unix::net::UnixListener) {
     use std::os::unix::fs::MetadataExt;
     // The socket file is ours: its owner is this process's user.
-    let me = std::fs::metadata(app.state::<Windows>().socket()).map(|m| m.uid());
+    let me = std::fs::metadata(app.windows.socket()).map(|m| m.uid());
     let (listener, me) = match (UnixListener::from_std(listener), me) {
         (Ok(l), Ok(me)) => (l, me),
         (Err(e), _) | (_, Err(e)) => {
@@ -139,7 +148,7 @@ pub async fn serve(app: AppHandle, listener: std::os::unix::net::UnixListener) {
         };
         match stream.peer_cred() {
             Ok(cred) if cred.uid() == me => {
-                tauri::async_runtime::spawn(connection(app.clone(), stream));
+                tokio::spawn(connection(app.clone(), stream));
             }
             other => tracing::warn!(
                 ?other,
@@ -149,19 +158,11 @@ pub async fn serve(app: AppHandle, listener: std::os::unix::net::UnixListener) {
     }
 }
 
-async fn connection(app: AppHandle, stream: UnixStream) {
+async fn connection(app: Ctx, stream: UnixStream) {
     let (read, mut write) = stream.into_split();
     let (out, mut out_rx) = mpsc::channel::<ToWindow>(64);
-    let (mut events, pending) = {
-        let windows = app.state::<Windows>();
-        let mut proc = windows.proc();
-        proc.connected += 1;
-        (windows.tx.subscribe(), proc.pending.take())
-    };
-    if let Some(ticket) = pending {
-        let _ = out.send(ToWindow::Open { ticket }).await;
-    }
-    let writer = tauri::async_runtime::spawn(async move {
+    let mut events = app.windows.tx.subscribe();
+    let writer = tokio::spawn(async move {
         loop {
             let message = tokio::select! {
                 m = out_rx.recv() => match m { Some(m) => m, None => return },
@@ -179,16 +180,31 @@ async fn connection(app: AppHandle, stream: UnixStream) {
     });
     let mut reader = BufReader::new(read);
     let mut buf = Vec::new();
+    let mut is_window = false;
     loop {
         match ipc::read::<ToCore>(&mut reader, &mut buf).await {
+            Ok(ToCore::Hello) if !is_window => {
+                is_window = true;
+                let pending = {
+                    let mut proc = app.windows.proc();
+                    proc.connected += 1;
+                    proc.pending.take()
+                };
+                if let Some(ticket) = pending {
+                    let _ = out.send(ToWindow::Open { ticket }).await;
+                }
+            }
+            Ok(ToCore::Hello) => {}
             Ok(ToCore::Call { id, cmd, args }) => {
                 let app = app.clone();
                 let out = out.clone();
-                tauri::async_runtime::spawn(async move {
+                tokio::spawn(async move {
                     let result = crate::commands::dispatch(&app, &cmd, args).await;
                     let _ = out.send(ToWindow::Reply { id, result }).await;
                 });
             }
+            // A second launch of Deskbell.
+            Ok(ToCore::Open { ticket }) => open(&app, ticket.as_deref()),
             Err(ipc::FrameError::Closed) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "window channel: dropping the connection");
@@ -198,6 +214,7 @@ async fn connection(app: AppHandle, stream: UnixStream) {
     }
     drop(out);
     writer.abort();
-    let windows = app.state::<Windows>();
-    windows.proc().connected -= 1;
+    if is_window {
+        app.windows.proc().connected -= 1;
+    }
 }

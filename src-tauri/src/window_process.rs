@@ -1,5 +1,5 @@
-//! The window process (`deskbell-desktop --window --ipc SOCKET [--ticket ID]`): one web view
-//! and nothing else. Every command the page invokes goes, by name and unchanged, over the
+//! The window process (`deskbell-window --ipc SOCKET [--ticket ID]`): one Tauri web view and
+//! nothing else. Every command the page invokes goes, by name and unchanged, over the
 //! local channel to the resident process (`ipc`), which runs it next to the core; live events
 //! and "open this ticket" come back the same way. Closing the window ends this process; losing
 //! the resident process closes the window.
@@ -45,12 +45,26 @@ impl Args {
     }
 }
 
+/// The `deskbell-window` program.
+pub fn main() -> ExitCode {
+    crate::init_logging();
+    match Args::parse(std::env::args().skip(1)) {
+        Some(a) => run(a),
+        None => {
+            eprintln!(
+                "deskbell-window: error: needs --ipc SOCKET (it is started by deskbell-desktop)"
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     let stream = match std::os::unix::net::UnixStream::connect(&args.socket) {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
-                "deskbell: error: cannot reach Deskbell at {}: {e} (start deskbell-desktop, not --window)",
+                "deskbell-window: error: cannot reach Deskbell at {}: {e} (start deskbell-desktop)",
                 args.socket.display()
             );
             return ExitCode::FAILURE;
@@ -177,6 +191,9 @@ impl Client {
         };
         let (read, mut write) = stream.into_split();
         let writer = tauri::async_runtime::spawn(async move {
+            if ipc::write(&mut write, &ToCore::Hello).await.is_err() {
+                return;
+            }
             while let Some(m) = outgoing.recv().await {
                 if ipc::write(&mut write, &m).await.is_err() {
                     return;
@@ -198,6 +215,7 @@ impl Client {
                     }
                 }
                 Ok(ToWindow::Open { ticket }) => show(&app, ticket),
+                Ok(ToWindow::Close) => break,
                 Err(e) => {
                     if !matches!(e, ipc::FrameError::Closed) {
                         tracing::warn!(error = %e, "window channel");
@@ -207,8 +225,8 @@ impl Client {
             }
         }
         writer.abort();
-        // The resident process is gone (quit, or crashed): a window without a core is useless.
-        tracing::info!("Deskbell's core has gone; closing the window");
+        // The resident process quits or is gone: a window without a core is useless.
+        tracing::info!("Deskbell is quitting; closing the window");
         self.waiting().clear();
         app.exit(0);
     }
@@ -255,7 +273,7 @@ mod tests {
         // Not a ticket id: dropped, never put in the page's URL.
         let a = Args::parse(args(&["--ipc", "/s", "--ticket", "x?y=<script>"])).unwrap();
         assert_eq!(a.ticket, None);
-        assert_eq!(Args::parse(args(&["--window"])), None);
+        assert_eq!(Args::parse(args(&[])), None);
         assert_eq!(Args::parse(args(&["--ipc"])), None);
     }
 }
