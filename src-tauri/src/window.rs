@@ -185,6 +185,7 @@ async fn connection(app: Ctx, stream: UnixStream) {
         match ipc::read::<ToCore>(&mut reader, &mut buf).await {
             Ok(ToCore::Hello) if !is_window => {
                 is_window = true;
+                tracing::info!("window connected");
                 let pending = {
                     let mut proc = app.windows.proc();
                     proc.connected += 1;

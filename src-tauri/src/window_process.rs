@@ -79,15 +79,31 @@ pub fn run(args: Args) -> ExitCode {
         .invoke_handler(forward)
         .setup(move |app| {
             app.manage(client.clone());
+            build(app.handle(), args.ticket.as_deref())?;
+            // Only now say hello: the resident process counts the window as there.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(client.run(handle, stream, outgoing));
-            build(app.handle(), args.ticket.as_deref())?;
             Ok(())
         })
         .build(tauri::generate_context!());
     match app {
         // Closing the window ends the app (the default).
-        Ok(app) => ExitCode::from(u8::try_from(app.run_return(|_, _| {})).unwrap_or(1)),
+        Ok(app) => {
+            // Closing the window is quitting this process: no need to wait for WebKit to be
+            // torn down view by view.
+            let code = app.run_return(|app, event| {
+                if let tauri::RunEvent::WindowEvent {
+                    event: tauri::WindowEvent::CloseRequested { .. },
+                    ..
+                } = event
+                {
+                    tracing::info!("window close requested");
+                    app.exit(0);
+                }
+            });
+            tracing::info!(code, "window closed");
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
         Err(e) => {
             eprintln!("deskbell: error: {e:#}");
             ExitCode::FAILURE

@@ -1,6 +1,7 @@
 //! A private desktop session for the e2e tests and the footprint bench: Xvfb, a session bus,
-//! the dunst notification daemon, dbus-monitor recording every Notify call, and tauri-driver.
-//! Everything is started here (nothing global is touched) and killed on drop.
+//! the dunst notification daemon, dbus-monitor recording every Notify call, tauri-driver and,
+//! on request, a tray host (tray_host.py). Everything is started here (nothing global is
+//! touched: programs get a private HOME) and killed on drop.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -41,7 +42,7 @@ fn log_file(dir: &Path, name: &str) -> Stdio {
 
 impl Desktop {
     pub fn start(dir: &Path) -> Self {
-        std::fs::create_dir_all(dir).unwrap();
+        std::fs::create_dir_all(dir.join("home")).unwrap();
         let mut children = Vec::new();
         let n = (90..400)
             .find(|n| {
@@ -117,16 +118,87 @@ impl Desktop {
         me
     }
 
-    /// A command that runs inside this desktop (display + session bus).
+    /// A command that runs inside this desktop (display + session bus + private HOME).
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut c = Command::new(program);
         c.env("DISPLAY", &self.display)
+            .env("HOME", self.home())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CACHE_HOME")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
             .env_remove("WAYLAND_DISPLAY")
             // No accessibility bus in this session: GTK must not wait for one.
             .env("NO_AT_BRIDGE", "1")
             .stdin(Stdio::null());
         c
+    }
+
+    /// The HOME programs in this desktop see (start at login writes below it).
+    pub fn home(&self) -> PathBuf {
+        self.dir.join("home")
+    }
+
+    /// Starts a tray host (a StatusNotifierWatcher that records tray icons and can read and
+    /// click their menus), like a desktop panel. Start it before the app.
+    pub fn start_tray_host(&mut self) {
+        let child = self
+            .command("/usr/bin/python3")
+            .arg(tray_host())
+            .arg("watch")
+            .arg(self.dir.join("tray-items"))
+            .stdout(Stdio::null())
+            .stderr(log_file(&self.dir, "tray-host.log"))
+            .spawn()
+            .expect("python3 with python3-dbus and python3-gi (scripts/install-test-deps)");
+        self.children.push(child);
+        let bus = self.bus.clone();
+        wait_for(
+            "the tray host on the session bus",
+            Duration::from_secs(10),
+            || {
+                Command::new("dbus-send")
+                    .args([
+                        &format!("--bus={bus}"),
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        "string:org.kde.StatusNotifierWatcher",
+                    ])
+                    .output()
+                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            },
+        );
+    }
+
+    /// The newest tray icon's menu, as the tray host reads it (None before one registered).
+    pub fn tray_menu(&self) -> Option<serde_json::Value> {
+        let out = self
+            .command("/usr/bin/python3")
+            .arg(tray_host())
+            .arg("menu")
+            .arg(self.dir.join("tray-items"))
+            .output()
+            .ok()?;
+        serde_json::from_slice(&out.stdout).ok()
+    }
+
+    /// Clicks the tray menu entry whose label starts with `label`, as a user would.
+    pub fn tray_click(&self, label: &str) {
+        let out = self
+            .command("/usr/bin/python3")
+            .arg(tray_host())
+            .arg("click")
+            .arg(self.dir.join("tray-items"))
+            .arg(label)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tray click {label:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Starts tauri-driver on a free port; returns its base URL.
@@ -163,6 +235,31 @@ impl Desktop {
     pub fn app_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("app.log")).unwrap_or_default()
     }
+}
+
+fn tray_host() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tray_host.py")
+}
+
+/// The command lines of the running window processes (`deskbell-window …`).
+pub fn window_processes() -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = raw
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if args
+            .first()
+            .is_some_and(|a| a.ends_with("/deskbell-window"))
+        {
+            found.push(args.join(" "));
+        }
+    }
+    found
 }
 
 fn driver_path() -> PathBuf {
