@@ -44,7 +44,8 @@ fn main() {
     let configured = format!(
         "[owner]\nemail = \"owner@shop.test\"\nname = \"Rosa\"\n\n\
          [intake]\nlisten = \"127.0.0.1:{port}\"\n\n\
-         [smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"plain\"\n"
+         [smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"plain\"\n\
+         username = \"owner@shop.test\"\npassword = \"unused\"\n"
     );
     std::fs::write(&config, configured).unwrap();
 

@@ -197,6 +197,7 @@ async fn connection(app: Ctx, stream: UnixStream) {
             }
             Ok(ToCore::Hello) => {}
             Ok(ToCore::Call { id, cmd, args }) => {
+                tracing::debug!(id, %cmd, "window call");
                 let app = app.clone();
                 let out = out.clone();
                 tokio::spawn(async move {

@@ -128,6 +128,7 @@ fn build(app: &AppHandle, ticket: Option<&str>) -> tauri::Result<()> {
 /// Every command: passed on as it came (the capability has already allowed it).
 fn forward(invoke: Invoke) -> bool {
     let cmd = invoke.message.command().to_string();
+    tracing::debug!(%cmd, "invoke");
     let args = match invoke.message.payload() {
         InvokeBody::Json(v) => v.clone(),
         InvokeBody::Raw(_) => {

@@ -38,7 +38,8 @@ fn css(id: &str) -> String {
 struct World {
     desktop: Desktop,
     mail: MailStack,
-    driver: String,
+    /// tauri-driver's URL (None when the test drives the app without WebDriver).
+    driver: Option<String>,
     args: Vec<String>,
     intake: String,
     bot_token: String,
@@ -47,11 +48,11 @@ struct World {
 }
 
 impl World {
-    fn new() -> Self {
+    fn new(with_driver: bool) -> Self {
         let tmp = tempfile::Builder::new().prefix("dbe2e").tempdir().unwrap();
         let mail = MailStack::start(&tmp.path().join("ms"));
         let mut desktop = Desktop::start(&tmp.path().join("desktop"));
-        let driver = desktop.start_driver();
+        let driver = with_driver.then(|| desktop.start_driver());
         let port = desktop::free_port();
         let data = tmp.path().join("data");
         let config = tmp.path().join("config.toml");
@@ -90,7 +91,7 @@ impl World {
 
     fn launch(&self) -> Session {
         let s = Session::start(
-            &self.driver,
+            self.driver.as_deref().expect("a World with a driver"),
             env!("CARGO_BIN_EXE_deskbell-desktop"),
             &self.args,
         );
@@ -169,7 +170,7 @@ fn the_owner_works_a_ticket_from_the_desktop() {
         eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
         return;
     }
-    let w = World::new();
+    let w = World::new(true);
     let s = w.launch();
     s.wait(&css("empty-state"), WAIT);
     s.wait_until(WAIT, || {
@@ -391,22 +392,19 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
         eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
         return;
     }
-    let mut w = World::new();
+    let mut w = World::new(false);
     w.desktop.start_tray_host();
     let log = std::fs::File::create(w.desktop.dir.join("resident.log")).unwrap();
-    let mut app = w
-        .desktop
-        .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
-        .args(&w.args)
-        .arg("--hidden")
-        .env(
-            "DESKBELL_LOG",
-            std::env::var("E2E_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .stdout(std::process::Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let mut app = KillOnDrop(
+        w.desktop
+            .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
+            .args(&w.args)
+            .arg("--hidden")
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
     let menu = |want: &dyn Fn(&serde_json::Value) -> bool| {
         let m = wait_for(|| w.desktop.tray_menu().filter(|m| want(m)));
         m.unwrap_or_else(|| panic!("tray menu never matched; now: {:?}", w.desktop.tray_menu()))
@@ -524,7 +522,7 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
 
     // Quit: the window and the resident process end, the intake with them.
     w.desktop.tray_click("Quit Deskbell");
-    let status = wait_for(|| app.try_wait().ok().flatten());
+    let status = wait_for(|| app.0.try_wait().ok().flatten());
     assert!(status.is_some_and(|s| s.success()), "Deskbell did not quit");
     let gone = wait_for(|| desktop::window_processes().is_empty().then_some(()));
     assert!(gone.is_some(), "the window outlived Quit");
@@ -532,6 +530,27 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
         reqwest::blocking::get(format!("{}/health", w.intake)).is_err(),
         "the intake still answers after Quit"
     );
+}
+
+/// The app started by a test: gone with the test, even when an assertion fails.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SIGTERM (the app stops the core and closes its window), then make sure.
+        let _ = std::process::Command::new("kill")
+            .arg(self.0.id().to_string())
+            .status();
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Polls `f` every 100 ms for up to WAIT.

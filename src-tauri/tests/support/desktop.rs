@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,6 +16,8 @@ pub struct Desktop {
     pub bus: String,
     pub dir: PathBuf,
     children: Vec<Child>,
+    /// Process groups to kill at the end (tauri-driver's).
+    groups: Vec<u32>,
 }
 
 pub fn free_port() -> u16 {
@@ -84,6 +87,7 @@ impl Desktop {
             bus,
             dir: dir.to_path_buf(),
             children,
+            groups: Vec::new(),
         };
         let dunst = me
             .command("dunst")
@@ -215,8 +219,11 @@ impl Desktop {
             ])
             .stdout(log_file(&self.dir, "tauri-driver.log"))
             .stderr(log_file(&self.dir, "app.log"))
+            // Its own process group: WebKitWebDriver and the app it launched go with it.
+            .process_group(0)
             .spawn()
             .expect("tauri-driver (cargo install tauri-driver --version '^2' --locked)");
+        self.groups.push(driver.id());
         self.children.push(driver);
         let url = format!("http://127.0.0.1:{port}");
         let status = format!("{url}/status");
@@ -276,6 +283,11 @@ fn driver_path() -> PathBuf {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
+        for &group in &self.groups {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .status();
+        }
         for c in self.children.iter_mut().rev() {
             let _ = c.kill();
             let _ = c.wait();
