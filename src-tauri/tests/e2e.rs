@@ -420,6 +420,7 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
     let has = |m: &serde_json::Value, label: &str| labels(m).iter().any(|l| l.starts_with(label));
     let first = menu(&|m| has(m, "Nothing waiting"));
     assert!(has(&first, "Open Deskbell") && has(&first, "Quit Deskbell"));
+    assert_eq!(first["tooltip"], "Deskbell: Nothing waiting");
     assert_eq!(
         x11::count_windows(&w.desktop.display, "Deskbell"),
         0,
@@ -430,6 +431,10 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
     // A ticket: counted and listed in the menu, and notified.
     let ana = w.post_ticket("Ana Lima", "My sourdough order #1042 has not arrived yet");
     let m = menu(&|m| has(m, "1 ticket waiting") && has(m, "Ana Lima — My sourdough"));
+    // The icon gets its dot, the tooltip the count.
+    assert_eq!(m["tooltip"], "Deskbell: 1 ticket waiting");
+    assert_ne!(m["pixmap"], "", "no icon pixels");
+    assert_ne!(m["pixmap"], first["pixmap"], "the icon did not change");
     std::fs::write(shots().join("tray-menu.json"), m.to_string()).unwrap();
     let notified = wait_for(|| {
         w.desktop

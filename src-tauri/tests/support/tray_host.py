@@ -8,14 +8,16 @@ script plays both parts, like a panel would:
 
   tray_host.py watch STATE_FILE     own the watcher name; append each registered item to
                                     STATE_FILE as "BUS_NAME OBJECT_PATH" (runs until killed)
-  tray_host.py menu STATE_FILE      print the newest item's menu as JSON:
-                                    {"icon": ..., "items": [{"id", "label", "enabled", "checked"}]}
+  tray_host.py menu STATE_FILE      print the newest item's icon, tooltip and menu as JSON:
+                                    {"icon": NAME, "pixmap": SHA-1 of the icon's pixels,
+                                     "tooltip": TEXT, "items": [{"id", "label", "enabled", "checked"}]}
   tray_host.py click STATE_FILE LABEL
                                     send "clicked" to the first menu entry whose label starts
                                     with LABEL (exit 1 if there is none)
 
 Needs Debian's python3-dbus and python3-gi. Talks only to DBUS_SESSION_BUS_ADDRESS.
 """
+import hashlib
 import json
 import sys
 import time
@@ -102,6 +104,11 @@ def layout(bus, name, path):
     props = dbus.Interface(item, dbus.PROPERTIES_IFACE)
     menu_path = props.Get(ITEM, "Menu")
     icon = str(props.Get(ITEM, "IconName"))
+    pixmaps = props.Get(ITEM, "IconPixmap")
+    pixmap = hashlib.sha1(bytes(pixmaps[0][2])).hexdigest() if pixmaps else ""
+    # ToolTip: (icon name, icon pixmaps, title, description)
+    tooltip = props.Get(ITEM, "ToolTip")
+    tooltip = f"{tooltip[2]}: {tooltip[3]}" if tooltip else ""
     menu = dbus.Interface(bus.get_object(name, menu_path), MENU)
     _revision, root = menu.GetLayout(0, -1, dbus.Array([], signature="s"))
     items = []
@@ -122,7 +129,7 @@ def layout(bus, name, path):
             walk(child)
 
     walk(root)
-    return {"icon": icon, "items": items}, menu
+    return {"icon": icon, "pixmap": pixmap, "tooltip": tooltip, "items": items}, menu
 
 
 def main():
