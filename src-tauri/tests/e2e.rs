@@ -569,3 +569,44 @@ fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     }
     None
 }
+
+/// No session bus at all (so no notification daemon and no tray host), as on a bare server
+/// session: Deskbell logs that it cannot notify or show a tray icon, and keeps taking tickets
+/// without hanging. The resident process needs no display either: it has no GTK.
+#[test]
+fn without_a_session_bus_deskbell_runs_and_says_so() {
+    if std::env::var("DESKBELL_E2E").is_err() {
+        eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
+        return;
+    }
+    let w = World::new(false);
+    let log_path = w.desktop.dir.join("no-bus.log");
+    let _app = KillOnDrop(
+        std::process::Command::new(env!("CARGO_BIN_EXE_deskbell-desktop"))
+            .args(&w.args)
+            .arg("--hidden")
+            .env("HOME", w.desktop.home())
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let started = wait_for(|| log().contains("no tray icon").then_some(()));
+    assert!(started.is_some(), "no word about the tray:\n{}", log());
+    let first = wait_for(|| {
+        reqwest::blocking::get(format!("{}/health", w.intake))
+            .ok()
+            .filter(|r| r.status().is_success())
+    });
+    assert!(first.is_some(), "the intake does not answer:\n{}", log());
+    let a = w.post_ticket("Ana Lima", "My sourdough order #1042 has not arrived yet");
+    let said = wait_for(|| log().contains("cannot show a notification").then_some(()));
+    assert!(said.is_some(), "no word about the notification:\n{}", log());
+    let b = w.post_ticket("Ben Okafor", "Do you bake rye on Sundays?");
+    assert!(a.starts_with("TKT-") && b.starts_with("TKT-") && a != b);
+}
