@@ -190,17 +190,26 @@ impl Desktop {
 
     /// Clicks the tray menu entry whose label starts with `label`, as a user would.
     pub fn tray_click(&self, label: &str) {
+        self.tray_host(&["click", label]);
+    }
+
+    /// Clicks the tray icon itself.
+    pub fn tray_activate(&self) {
+        self.tray_host(&["activate"]);
+    }
+
+    fn tray_host(&self, args: &[&str]) {
         let out = self
             .command("/usr/bin/python3")
             .arg(tray_host())
-            .arg("click")
+            .arg(args[0])
             .arg(self.dir.join("tray-items"))
-            .arg(label)
+            .args(&args[1..])
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "tray click {label:?}: {}",
+            "tray {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }

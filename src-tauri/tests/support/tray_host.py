@@ -11,6 +11,7 @@ script plays both parts, like a panel would:
   tray_host.py menu STATE_FILE      print the newest item's icon, tooltip and menu as JSON:
                                     {"icon": NAME, "pixmap": SHA-1 of the icon's pixels,
                                      "tooltip": TEXT, "items": [{"id", "label", "enabled", "checked"}]}
+  tray_host.py activate STATE_FILE  click the icon itself (Activate)
   tray_host.py click STATE_FILE LABEL
                                     send "clicked" to the first menu entry whose label starts
                                     with LABEL (exit 1 if there is none)
@@ -141,6 +142,9 @@ def main():
     tree, menu = layout(bus, name, path)
     if cmd == "menu":
         print(json.dumps(tree))
+    elif cmd == "activate":
+        item = dbus.Interface(bus.get_object(name, path), ITEM)
+        item.Activate(dbus.Int32(0), dbus.Int32(0))
     elif cmd == "click":
         wanted = sys.argv[3]
         for item in tree["items"]:

@@ -19,6 +19,17 @@ pub struct Element(String);
 impl Session {
     /// Launches `app` with `args` through the driver at `driver` (e.g. http://127.0.0.1:4444).
     pub fn start(driver: &str, app: &str, args: &[String]) -> Self {
+        Self::try_start(driver, app, args, Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like `start`, but gives up after `within` with the reason.
+    pub fn try_start(
+        driver: &str,
+        app: &str,
+        args: &[String],
+        within: Duration,
+    ) -> Result<Self, String> {
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()
@@ -28,20 +39,21 @@ impl Session {
         }}});
         let v: Value = http
             .post(format!("{driver}/session"))
+            .timeout(within)
             .json(&caps)
             .send()
-            .expect("POST /session")
+            .map_err(|e| format!("POST /session: {e}"))?
             .json()
-            .unwrap();
+            .map_err(|e| format!("POST /session: {e}"))?;
         let id = v["value"]["sessionId"]
             .as_str()
-            .unwrap_or_else(|| panic!("no session: {v}"))
+            .ok_or_else(|| format!("no session: {v}"))?
             .to_string();
-        Self {
+        Ok(Self {
             http,
             base: format!("{driver}/session/{id}"),
             id,
-        }
+        })
     }
 
     fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
