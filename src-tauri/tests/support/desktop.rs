@@ -105,20 +105,7 @@ impl Desktop {
             .spawn()
             .expect("dbus-monitor (Debian dbus)");
         me.children.push(monitor);
-        let bus = me.bus.clone();
-        wait_for("dunst on the session bus", Duration::from_secs(10), || {
-            Command::new("dbus-send")
-                .args([
-                    &format!("--bus={bus}"),
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.Notifications",
-                ])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-        });
+        me.wait_for_name("dunst", "org.freedesktop.Notifications");
         me
     }
 
@@ -136,6 +123,28 @@ impl Desktop {
             .env("NO_AT_BRIDGE", "1")
             .stdin(Stdio::null());
         c
+    }
+
+    /// Waits until `name` has an owner on this desktop's session bus.
+    fn wait_for_name(&self, what: &str, name: &str) {
+        let (bus, name) = (format!("--bus={}", self.bus), format!("string:{name}"));
+        wait_for(
+            &format!("{what} on the session bus"),
+            Duration::from_secs(10),
+            || {
+                Command::new("dbus-send")
+                    .args([
+                        bus.as_str(),
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        name.as_str(),
+                    ])
+                    .output()
+                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            },
+        );
     }
 
     /// The HOME programs in this desktop see (start at login writes below it).
@@ -156,24 +165,7 @@ impl Desktop {
             .spawn()
             .expect("python3 with python3-dbus and python3-gi (scripts/install-test-deps)");
         self.children.push(child);
-        let bus = self.bus.clone();
-        wait_for(
-            "the tray host on the session bus",
-            Duration::from_secs(10),
-            || {
-                Command::new("dbus-send")
-                    .args([
-                        &format!("--bus={bus}"),
-                        "--print-reply",
-                        "--dest=org.freedesktop.DBus",
-                        "/org/freedesktop/DBus",
-                        "org.freedesktop.DBus.NameHasOwner",
-                        "string:org.kde.StatusNotifierWatcher",
-                    ])
-                    .output()
-                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-            },
-        );
+        self.wait_for_name("the tray host", "org.kde.StatusNotifierWatcher");
     }
 
     /// The newest tray icon's menu, as the tray host reads it (None before one registered).
