@@ -1,6 +1,6 @@
-//! Deskbell on the desktop: the resident process (core, tray, notifications); it starts the
-//! window (`deskbell-window`) when it is wanted. See `deskbell_desktop::resident`.
+//! Deskbell's window: started by `deskbell-desktop` (see `deskbell_desktop::window_process`).
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {
-    deskbell_desktop::resident::run()
+    deskbell_desktop::window_process::main()
 }

@@ -1,222 +1,296 @@
-//! The resident process's side of the window: it serves the window process over the local
-//! channel (`ipc`) and starts that process when the window is wanted.
-//!
-//! Opening asks the window that is already there to come forward (and show a ticket), or
-//! starts `deskbell-window` (a ticket to show goes on its command line). A window that is
-//! still starting is told once it connects. Closing the window ends its process, and with it
-//! every byte of WebKit; the resident process never loads a web view.
+//! The window process (`deskbell-window --ipc SOCKET [--ticket ID]`): one Tauri web view and
+//! nothing else. Every command the page invokes goes, by name and unchanged, over the
+//! local channel to the resident process (`ipc`), which runs it next to the core; live events
+//! and "open this ticket" come back the same way. Closing the window ends this process; losing
+//! the resident process closes the window.
 
+use crate::dto::{ApiError, OpenTicket};
 use crate::ipc::{self, ToCore, ToWindow};
-use crate::resident::Ctx;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use crate::window::OPEN_TICKET;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::ipc::{Invoke, InvokeBody};
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::BufReader;
-use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{mpsc, oneshot};
 
-pub const OPEN_TICKET: &str = "deskbell:open-ticket";
+pub const LABEL: &str = "main";
 
-/// The window's process and the channel to it.
-pub struct Windows {
-    socket: PathBuf,
-    /// Live events and open requests, to every connected window.
-    tx: broadcast::Sender<ToWindow>,
-    proc: Mutex<Proc>,
+/// `--ipc SOCKET` and `--ticket ID` (ignored unless it is a ticket id).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Args {
+    pub socket: PathBuf,
+    pub ticket: Option<String>,
 }
 
-#[derive(Default)]
-struct Proc {
-    /// The window process we started, while it runs.
-    child: Option<u32>,
-    connected: usize,
-    /// An open request made while the window was starting: sent when it connects.
-    pending: Option<Option<String>>,
-}
-
-impl Windows {
-    /// Binds the channel's socket in `data_dir` (only this user may connect).
-    pub fn bind(data_dir: &Path) -> std::io::Result<(Self, std::os::unix::net::UnixListener)> {
-        let socket = data_dir.join(ipc::SOCKET);
-        // Left over from a run that did not end cleanly; a second Deskbell never gets this far
-        // (the single-instance check comes first).
-        let _ = std::fs::remove_file(&socket);
-        std::fs::create_dir_all(data_dir)?;
-        let listener = std::os::unix::net::UnixListener::bind(&socket)?;
-        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))?;
-        listener.set_nonblocking(true)?;
-        let (tx, _) = broadcast::channel(256);
-        let windows = Self {
-            socket,
-            tx,
-            proc: Mutex::new(Proc::default()),
-        };
-        Ok((windows, listener))
-    }
-
-    pub fn socket(&self) -> &Path {
-        &self.socket
-    }
-
-    /// Passes a live event to the window, if there is one.
-    pub fn publish(&self, name: &str, payload: serde_json::Value) {
-        let _ = self.tx.send(ToWindow::Event {
-            name: name.to_string(),
-            payload,
-        });
-    }
-
-    fn proc(&self) -> std::sync::MutexGuard<'_, Proc> {
-        self.proc.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Deskbell is quitting: the window goes too.
-    pub fn close(&self) {
-        let _ = self.tx.send(ToWindow::Close);
-        let _ = std::fs::remove_file(&self.socket);
-    }
-}
-
-/// Shows the window (starting its process if needed), optionally on one ticket.
-pub fn open(app: &Ctx, ticket: Option<&str>) {
-    // Only a well-formed id reaches the window's command line or the page.
-    let ticket = ticket
-        .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok())
-        .map(str::to_string);
-    let windows = &app.windows;
-    let mut proc = windows.proc();
-    if proc.child.is_some() {
-        if proc.connected > 0 {
-            let _ = windows.tx.send(ToWindow::Open { ticket });
-        } else {
-            proc.pending = Some(ticket);
+impl Args {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Option<Self> {
+        let mut out = Self::default();
+        let mut args = args.into_iter();
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--ipc" => out.socket = args.next()?.into(),
+                "--ticket" => out.ticket = args.next(),
+                _ => {}
+            }
         }
-        return;
-    }
-    match start(app, windows.socket(), ticket.as_deref()) {
-        Ok(child) => proc.child = Some(child),
-        Err(e) => tracing::error!(error = %e, "cannot start the window"),
+        out.ticket = out
+            .ticket
+            .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok());
+        (!out.socket.as_os_str().is_empty()).then_some(out)
     }
 }
 
-/// The window's program: `deskbell-window` beside this one.
-fn program() -> std::io::Result<PathBuf> {
-    Ok(std::env::current_exe()?.with_file_name("deskbell-window"))
-}
-
-fn start(app: &Ctx, socket: &Path, ticket: Option<&str>) -> std::io::Result<u32> {
-    let mut cmd = std::process::Command::new(program()?);
-    cmd.arg("--ipc").arg(socket);
-    if let Some(t) = ticket {
-        cmd.arg("--ticket").arg(t);
-    }
-    let mut child = cmd.spawn()?;
-    let pid = child.id();
-    tracing::info!(pid, "window process started");
-    let app = app.clone();
-    std::thread::spawn(move || {
-        let status = child.wait();
-        tracing::info!(pid, ?status, "window process ended");
-        let mut proc = app.windows.proc();
-        if proc.child == Some(pid) {
-            proc.child = None;
-            proc.pending = None;
+/// The `deskbell-window` program.
+pub fn main() -> ExitCode {
+    crate::init_logging();
+    match Args::parse(std::env::args().skip(1)) {
+        Some(a) => run(a),
+        None => {
+            eprintln!(
+                "deskbell-window: error: needs --ipc SOCKET (it is started by deskbell-desktop)"
+            );
+            ExitCode::FAILURE
         }
-    });
-    Ok(pid)
+    }
 }
 
-/// Accepts the window process's connections for as long as the app runs.
-pub async fn serve(app: Ctx, listener: std::os::unix::net::UnixListener) {
-    use std::os::unix::fs::MetadataExt;
-    // The socket file is ours: its owner is this process's user.
-    let me = std::fs::metadata(app.windows.socket()).map(|m| m.uid());
-    let (listener, me) = match (UnixListener::from_std(listener), me) {
-        (Ok(l), Ok(me)) => (l, me),
-        (Err(e), _) | (_, Err(e)) => {
-            return tracing::error!(error = %e, "cannot listen for the window")
+pub fn run(args: Args) -> ExitCode {
+    let stream = match std::os::unix::net::UnixStream::connect(&args.socket) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "deskbell-window: error: cannot reach Deskbell at {}: {e} (start deskbell-desktop)",
+                args.socket.display()
+            );
+            return ExitCode::FAILURE;
         }
     };
-    loop {
-        let stream = match listener.accept().await {
-            Ok((s, _)) => s,
-            Err(e) => {
-                tracing::warn!(error = %e, "window channel: accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                continue;
-            }
-        };
-        match stream.peer_cred() {
-            Ok(cred) if cred.uid() == me => {
-                tokio::spawn(connection(app.clone(), stream));
-            }
-            other => tracing::warn!(
-                ?other,
-                "window channel: refused a connection from another user"
-            ),
+    if let Err(e) = stream.set_nonblocking(true) {
+        eprintln!("deskbell: error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let (client, outgoing) = Client::new();
+    let app = tauri::Builder::default()
+        .invoke_handler(forward)
+        .setup(move |app| {
+            app.manage(client.clone());
+            build(app.handle(), args.ticket.as_deref())?;
+            // Only now say hello: the resident process counts the window as there.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(client.run(handle, stream, outgoing));
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        // Closing the window ends the app (the default).
+        Ok(app) => {
+            // Closing the window is quitting this process: no need to wait for WebKit to be
+            // torn down view by view.
+            let code = app.run_return(|app, event| {
+                if let tauri::RunEvent::WindowEvent {
+                    event: tauri::WindowEvent::CloseRequested { .. },
+                    ..
+                } = event
+                {
+                    tracing::info!("window close requested");
+                    app.exit(0);
+                }
+            });
+            tracing::info!(code, "window closed");
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+        Err(e) => {
+            eprintln!("deskbell: error: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }
 
-async fn connection(app: Ctx, stream: UnixStream) {
-    let (read, mut write) = stream.into_split();
-    let (out, mut out_rx) = mpsc::channel::<ToWindow>(64);
-    let mut events = app.windows.tx.subscribe();
-    let writer = tokio::spawn(async move {
-        loop {
-            let message = tokio::select! {
-                m = out_rx.recv() => match m { Some(m) => m, None => return },
-                e = events.recv() => match e {
-                    Ok(e) => e,
-                    // The window refreshes on the next event it gets.
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-            };
-            if let Err(e) = ipc::write(&mut write, &message).await {
-                return tracing::debug!(error = %e, "window channel closed");
-            }
+fn build(app: &AppHandle, ticket: Option<&str>) -> tauri::Result<()> {
+    let url = match ticket {
+        Some(t) => format!("index.html?ticket={t}"),
+        None => "index.html".to_string(),
+    };
+    let w = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App(url.into()))
+        .title("Deskbell")
+        .inner_size(1180.0, 760.0)
+        .min_inner_size(720.0, 480.0)
+        .build()?;
+    let _ = w.set_focus();
+    Ok(())
+}
+
+/// Every command: passed on as it came (the capability has already allowed it).
+fn forward(invoke: Invoke) -> bool {
+    let cmd = invoke.message.command().to_string();
+    tracing::debug!(%cmd, "invoke");
+    let args = match invoke.message.payload() {
+        InvokeBody::Json(v) => v.clone(),
+        InvokeBody::Raw(_) => {
+            invoke.resolver.reject(ApiError::new(
+                "invalid",
+                "binary arguments are not accepted",
+            ));
+            return true;
         }
+    };
+    let client = invoke.message.webview().state::<Client>().inner().clone();
+    invoke.resolver.respond_async(async move {
+        client
+            .call(cmd, args)
+            .await
+            .map_err(tauri::ipc::InvokeError::from)
     });
-    let mut reader = BufReader::new(read);
-    let mut buf = Vec::new();
-    let mut is_window = false;
-    loop {
-        match ipc::read::<ToCore>(&mut reader, &mut buf).await {
-            Ok(ToCore::Hello) if !is_window => {
-                is_window = true;
-                tracing::info!("window connected");
-                let pending = {
-                    let mut proc = app.windows.proc();
-                    proc.connected += 1;
-                    proc.pending.take()
-                };
-                if let Some(ticket) = pending {
-                    let _ = out.send(ToWindow::Open { ticket }).await;
+    true
+}
+
+type Waiting = Mutex<HashMap<u64, oneshot::Sender<Result<Value, ApiError>>>>;
+
+/// The window's end of the channel: calls wait for their reply by id.
+#[derive(Clone)]
+pub struct Client {
+    next: Arc<AtomicU64>,
+    waiting: Arc<Waiting>,
+    out: mpsc::UnboundedSender<ToCore>,
+}
+
+impl Client {
+    fn new() -> (Self, mpsc::UnboundedReceiver<ToCore>) {
+        let (out, rx) = mpsc::unbounded_channel();
+        let client = Self {
+            next: Arc::new(AtomicU64::new(1)),
+            waiting: Arc::default(),
+            out,
+        };
+        (client, rx)
+    }
+
+    fn waiting(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Result<Value, ApiError>>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub async fn call(&self, cmd: String, args: Value) -> Result<Value, ApiError> {
+        let gone = || {
+            ApiError::new(
+                "core_gone",
+                "Deskbell's core is not answering; open Deskbell again",
+            )
+        };
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.waiting().insert(id, tx);
+        if self.out.send(ToCore::Call { id, cmd, args }).is_err() {
+            self.waiting().remove(&id);
+            return Err(gone());
+        }
+        rx.await.unwrap_or_else(|_| Err(gone()))
+    }
+
+    async fn run(
+        self,
+        app: AppHandle,
+        stream: std::os::unix::net::UnixStream,
+        mut outgoing: mpsc::UnboundedReceiver<ToCore>,
+    ) {
+        let stream = match tokio::net::UnixStream::from_std(stream) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "window channel");
+                return app.exit(1);
+            }
+        };
+        let (read, mut write) = stream.into_split();
+        let writer = tauri::async_runtime::spawn(async move {
+            if ipc::write(&mut write, &ToCore::Hello).await.is_err() {
+                return;
+            }
+            while let Some(m) = outgoing.recv().await {
+                if ipc::write(&mut write, &m).await.is_err() {
+                    return;
                 }
             }
-            Ok(ToCore::Hello) => {}
-            Ok(ToCore::Call { id, cmd, args }) => {
-                tracing::debug!(id, %cmd, "window call");
-                let app = app.clone();
-                let out = out.clone();
-                tokio::spawn(async move {
-                    let result = crate::commands::dispatch(&app, &cmd, args).await;
-                    let _ = out.send(ToWindow::Reply { id, result }).await;
-                });
-            }
-            // A second launch of Deskbell.
-            Ok(ToCore::Open { ticket }) => open(&app, ticket.as_deref()),
-            Err(ipc::FrameError::Closed) => break,
-            Err(e) => {
-                tracing::warn!(error = %e, "window channel: dropping the connection");
-                break;
+        });
+        let mut reader = BufReader::new(read);
+        let mut buf = Vec::new();
+        loop {
+            match ipc::read::<ToWindow>(&mut reader, &mut buf).await {
+                Ok(ToWindow::Reply { id, result }) => {
+                    if let Some(tx) = self.waiting().remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                Ok(ToWindow::Event { name, payload }) => {
+                    if let Err(e) = app.emit(&name, payload) {
+                        tracing::warn!(error = %e, "cannot pass an event to the page");
+                    }
+                }
+                Ok(ToWindow::Open { ticket }) => show(&app, ticket),
+                Ok(ToWindow::Close) => break,
+                Err(e) => {
+                    if !matches!(e, ipc::FrameError::Closed) {
+                        tracing::warn!(error = %e, "window channel");
+                    }
+                    break;
+                }
             }
         }
+        writer.abort();
+        // The resident process quits or is gone: a window without a core is useless.
+        tracing::info!("Deskbell is quitting; closing the window");
+        self.waiting().clear();
+        app.exit(0);
     }
-    drop(out);
-    writer.abort();
-    if is_window {
-        app.windows.proc().connected -= 1;
+}
+
+fn show(app: &AppHandle, ticket: Option<String>) {
+    let Some(w) = app.get_webview_window(LABEL) else {
+        return;
+    };
+    let _ = w.unminimize();
+    let _ = w.show();
+    let _ = w.set_focus();
+    if let Some(ticket_id) = ticket {
+        if let Err(e) = w.emit(OPEN_TICKET, OpenTicket { ticket_id }) {
+            tracing::warn!(error = %e, "cannot ask the page to open a ticket");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn window_arguments() {
+        let a = Args::parse(args(&[
+            "--window",
+            "--ipc",
+            "/d/desktop.sock",
+            "--ticket",
+            "TKT-20261130-0002",
+        ]));
+        assert_eq!(
+            a,
+            Some(Args {
+                socket: "/d/desktop.sock".into(),
+                ticket: Some("TKT-20261130-0002".into()),
+            })
+        );
+        // Not a ticket id: dropped, never put in the page's URL.
+        let a = Args::parse(args(&["--ipc", "/s", "--ticket", "x?y=<script>"])).unwrap();
+        assert_eq!(a.ticket, None);
+        assert_eq!(Args::parse(args(&[])), None);
+        assert_eq!(Args::parse(args(&["--ipc"])), None);
     }
 }

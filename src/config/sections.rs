@@ -1,0 +1,122 @@
+//! The plain sections of the config file, `[owner]`, `[intake]`, `[mail]` and `[store]`,
+//! with their defaults: what an install without a config file runs with. Unknown keys are
+//! refused (`deny_unknown_fields`) so a typo fails loudly instead of silently using a default.
+//!
+//! Server accounts (`[smtp]`, `[imap]`) are in `account`; checks across values (time zone,
+//! addresses, ranges) are in `validate`, since serde only checks types.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Owner {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    /// The business name shown to visitors (defaults to the owner's name).
+    pub business: Option<String>,
+    /// IANA zone name; the system's zone when absent.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Intake {
+    pub listen: String,
+    /// The address visitors reach through the tunnel (used in the widget snippet).
+    pub public_url: Option<String>,
+    /// `false`: the client is the socket peer. `true`: trust `X-Forwarded-For`. A header name
+    /// (e.g. `"cf-connecting-ip"`): trust that header. Only turn on behind a tunnel that sets it.
+    pub trust_forwarded_header: ForwardedHeader,
+    pub client_rate_per_minute: u32,
+    pub global_rate_per_second: u32,
+    pub max_body_bytes: usize,
+}
+
+impl Default for Intake {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:7878".into(),
+            public_url: None,
+            trust_forwarded_header: ForwardedHeader::default(),
+            client_rate_per_minute: 20,
+            global_rate_per_second: 50,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ForwardedHeader {
+    Flag(bool),
+    Header(String),
+}
+
+impl Default for ForwardedHeader {
+    fn default() -> Self {
+        Self::Flag(false)
+    }
+}
+
+impl ForwardedHeader {
+    /// The header to read the client address from, if any (lower case).
+    pub fn header(&self) -> Option<String> {
+        match self {
+            Self::Flag(false) => None,
+            Self::Flag(true) => Some("x-forwarded-for".into()),
+            Self::Header(h) if h.trim().is_empty() => None,
+            Self::Header(h) => Some(h.trim().to_ascii_lowercase()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Mail {
+    pub confirm_visitor: bool,
+    pub plus_addressing: bool,
+    pub tickets_from_email: bool,
+    /// How long a mail that keeps failing transiently is retried before it is given up.
+    pub max_age_hours: u32,
+    /// After the server refuses the account (password, TLS), sending pauses this long.
+    pub account_pause_seconds: u64,
+    /// The first retry delay of a transient failure; each retry doubles it (max one hour).
+    pub retry_first_seconds: u32,
+    /// How far back the first IMAP sync looks for replies to tickets.
+    pub first_sync_days: u32,
+    /// IDLE is re-issued after this many minutes (servers may end it after 30).
+    pub idle_refresh_minutes: u32,
+    /// Without IDLE, the mailbox is checked this often.
+    pub poll_seconds: u32,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Self {
+            confirm_visitor: true,
+            plus_addressing: true,
+            tickets_from_email: true,
+            max_age_hours: 48,
+            account_pause_seconds: 900,
+            retry_first_seconds: 30,
+            first_sync_days: 30,
+            idle_refresh_minutes: 25,
+            poll_seconds: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// `"group"` (default) or `"naive"` (one transaction per write; for comparison only).
+    pub commit: CommitSetting,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommitSetting {
+    #[default]
+    Group,
+    Naive,
+}
