@@ -167,8 +167,7 @@ impl Deskbell {
         if let Some(sync) = self.sync {
             let _ = sync.await;
         }
-        // An empty write is answered after every write queued before it has committed.
-        let _ = self.inbox.store().write(|_| Ok(())).await;
+        let _ = self.inbox.flush().await;
     }
 }
 

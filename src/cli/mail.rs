@@ -82,7 +82,7 @@ async fn sync_once(setup: &Setup, inbox: &deskbell::Inbox, json: bool) -> Result
     let target = deskbell::mail::imap::Target::from_account(&setup.config.imap, Some(owner))?;
     let opts = deskbell::app::sync_options(&setup.config);
     let passes = deskbell::mail::imap::sync::once(inbox, &target, &opts).await?;
-    inbox.store().write(|_| Ok(())).await?;
+    inbox.flush().await?;
     if json {
         let out: Vec<_> = passes
             .iter()

@@ -7,11 +7,17 @@
 //! attachments) live in [`views`] and [`organise`]; they are methods on the same [`Inbox`].
 
 mod attachments;
+mod error;
+mod event;
 mod organise;
 mod views;
 
 pub use crate::store::listing::Counts;
+pub use crate::store::outbox::Kind as MailKind;
+pub use crate::store::tickets::Filter;
 pub use attachments::{safe_file_name, AttachmentData};
+pub use error::InboxError;
+pub use event::Event;
 pub use views::{MailCounts, TicketDetail};
 
 use crate::clock::SharedClock;
@@ -19,7 +25,7 @@ use crate::domain::{
     first_line, validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
 };
 use crate::mail::{compose, MailSettings};
-use crate::store::{events, outbox, sites, tickets, Store, StoreError};
+use crate::store::{events, outbox, sites, tickets, Store};
 use chrono::Duration;
 use serde::Serialize;
 use std::sync::Arc;
@@ -32,83 +38,7 @@ pub const AUTO_MAIL_WINDOW: Duration = Duration::minutes(10);
 /// Attachments on one reply, all together.
 pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
-pub enum InboxError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("cannot reach the store")]
-    Store(#[source] StoreError),
-    #[error("cannot write {path}")]
-    Write {
-        path: std::path::PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl From<StoreError> for InboxError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
-            StoreError::Conflict(what) => Self::Conflict(what),
-            other => Self::Store(other),
-        }
-    }
-}
-
-impl InboxError {
-    /// A stable machine-readable code for HTTP bodies and the UI.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NotFound(_) => "not_found",
-            Self::Invalid(_) => "invalid",
-            Self::Conflict(_) => "conflict",
-            Self::Store(_) => "store_unavailable",
-            Self::Write { .. } => "cannot_write",
-        }
-    }
-}
-
 pub type Result<T, E = InboxError> = std::result::Result<T, E>;
-
-/// What happened, for whoever listens live (desktop notifications, tray, logs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Event {
-    TicketCreated {
-        ticket_id: String,
-        visitor: String,
-        first_line: String,
-        spam: bool,
-    },
-    TicketUpdated {
-        ticket_id: String,
-        status: Status,
-        priority: Priority,
-    },
-    ReplyReceived {
-        ticket_id: String,
-        from: String,
-        first_line: String,
-    },
-    MailSent {
-        ticket_id: String,
-        mail: outbox::Kind,
-        to: String,
-    },
-    SendFailed {
-        ticket_id: String,
-        mail: outbox::Kind,
-        to: String,
-        reason: String,
-    },
-    /// The IMAP sync cannot reach or read a folder; it keeps retrying with backoff.
-    SyncError { folder: String, reason: String },
-}
 
 /// A ticket with its thread, oldest entry first.
 #[derive(Debug, Clone, Serialize)]
@@ -176,8 +106,16 @@ impl Inbox {
         self.emit(e);
     }
 
-    pub fn store(&self) -> &Store {
+    /// The workers below the API boundary (outbox, sync, import) use it; front ends call
+    /// the use cases instead.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Answers once every write queued before it has committed (an empty write waits its
+    /// turn in the writer's queue).
+    pub async fn flush(&self) -> Result<()> {
+        Ok(self.store.write(|_| Ok(())).await?)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

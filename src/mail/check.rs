@@ -15,6 +15,7 @@ use std::time::Duration;
 /// How long a check may take before it says "timeout" (the window waits on it).
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Problem {
@@ -28,6 +29,7 @@ pub enum Problem {
     Other,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
     pub ok: bool,
@@ -292,10 +294,10 @@ pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
                 | ImapError::Protocol { .. } => Problem::Other,
             };
             let detail = match &e {
-                ImapError::Tls { detail, .. }
-                | ImapError::UntrustedCertificate { detail, .. }
-                | ImapError::Unreachable { detail, .. }
+                ImapError::UntrustedCertificate { detail, .. }
                 | ImapError::Login { detail, .. } => detail.clone(),
+                ImapError::Tls { source, .. } => source.to_string(),
+                ImapError::Unreachable { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
             report(problem, &detail)

@@ -11,10 +11,10 @@
 use super::compose::{self, AttachmentFile, Common, Party};
 use super::smtp::{Class, Smtp};
 use super::{marks, MailSettings};
+use crate::backoff::{draw, Backoff};
 use crate::inbox::{Event, Inbox};
 use crate::store::outbox::{self, Item, Kind};
 use crate::store::tickets;
-use chrono::Utc;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -76,10 +76,17 @@ async fn next_wait(inbox: &Inbox) -> Duration {
         .min(IDLE_POLL)
 }
 
-fn jitter() -> f64 {
-    let mut b = [0u8; 4];
-    let _ = getrandom::fill(&mut b);
-    f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX)
+/// The retry delay after `attempts` failures: exponential from `first_secs` (30 s by
+/// default), capped at one hour, with ±50 % jitter from `jitter` in [0, 1) so a crowd of
+/// queued mail does not retry in lockstep. Whole milliseconds: the queue stores them so.
+fn backoff(attempts: u32, jitter: f64, first_secs: f64) -> chrono::Duration {
+    let delay = Backoff {
+        first: Duration::from_secs_f64(first_secs),
+        cap: Duration::from_secs(3600),
+        spread: (0.5, 1.5),
+    }
+    .delay(attempts, jitter);
+    chrono::Duration::milliseconds(delay.as_millis() as i64)
 }
 
 /// Sends one mail and records the outcome; returns a pause if the account is at fault.
@@ -156,7 +163,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                 _ => format!("Confirmation sent to {}", item.rcpt),
             };
             let (it, from) = (item.clone(), m.owner_email.clone());
-            let now = Utc::now();
+            let now = inbox.clock().now();
             let done = store
                 .write(move |c| {
                     let sent = outbox::Sent {
@@ -183,7 +190,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
             let reason = e.to_string();
             match e.class() {
                 Class::Transient => {
-                    let now = Utc::now();
+                    let now = inbox.clock().now();
                     if now - item.created_at > m.max_age {
                         let why = format!(
                             "gave up after {} hours of trying: {reason}",
@@ -191,8 +198,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                         );
                         return fail(inbox, item, &ticket.ticket_id, &why).await;
                     } else {
-                        let next =
-                            now + outbox::backoff(item.attempts, jitter(), m.retry_first_seconds);
+                        let next = now + backoff(item.attempts, draw(), m.retry_first_seconds);
                         tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
                         let it = item.clone();
                         let marked = store
@@ -219,7 +225,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
 async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) -> Option<Duration> {
     tracing::warn!(to = %item.rcpt, mail = %item.kind, %reason, "send failed");
     let (it, why) = (item.clone(), reason.to_string());
-    let now = Utc::now();
+    let now = inbox.clock().now();
     let written = inbox
         .store()
         .write(move |c| outbox::mark_failed(c, &it, &why, now))
@@ -239,4 +245,21 @@ fn subject_of(raw: &[u8]) -> String {
         .parse(raw)
         .and_then(|m| m.subject().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn backoff_grows_caps_and_jitters() {
+        assert_eq!(backoff(0, 0.5, 30.0), Duration::seconds(30));
+        assert_eq!(backoff(1, 0.5, 30.0), Duration::seconds(60));
+        assert_eq!(backoff(3, 0.5, 30.0), Duration::seconds(240));
+        assert_eq!(backoff(20, 0.5, 30.0), Duration::seconds(3600));
+        assert_eq!(backoff(0, 0.0, 30.0), Duration::seconds(15));
+        assert_eq!(backoff(0, 0.999_999, 30.0), Duration::milliseconds(44_999));
+        assert_eq!(backoff(2, 0.5, 1.0), Duration::seconds(4));
+    }
 }

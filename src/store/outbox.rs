@@ -5,12 +5,13 @@
 
 use super::{events, Result};
 use crate::clock::{from_db, to_db};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MailKind"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -231,16 +232,6 @@ pub fn counts(conn: &Connection) -> Result<(i64, i64, i64)> {
     )?)
 }
 
-/// The retry delay after `attempts` failures: exponential from `first` (30 s by default),
-/// capped at one hour, with ±50 % jitter from `jitter` in [0, 1) so a crowd of queued mail
-/// does not retry in lockstep.
-pub fn backoff(attempts: u32, jitter: f64, first_secs: f64) -> Duration {
-    let base = first_secs * 2f64.powi(attempts.min(16) as i32);
-    let capped = base.min(3600.0);
-    let factor = 0.5 + jitter.clamp(0.0, 1.0);
-    Duration::milliseconds((capped * factor * 1000.0) as i64)
-}
-
 /// What a queued reply needs to be composed: its text, threading ids and attachments.
 pub struct ReplyContent {
     pub text: String,
@@ -361,20 +352,4 @@ pub fn queue_reply(
         now,
     )?;
     Ok((row, mid))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_caps_and_jitters() {
-        assert_eq!(backoff(0, 0.5, 30.0), Duration::seconds(30));
-        assert_eq!(backoff(1, 0.5, 30.0), Duration::seconds(60));
-        assert_eq!(backoff(3, 0.5, 30.0), Duration::seconds(240));
-        assert_eq!(backoff(20, 0.5, 30.0), Duration::seconds(3600));
-        assert_eq!(backoff(0, 0.0, 30.0), Duration::seconds(15));
-        assert_eq!(backoff(0, 0.999_999, 30.0), Duration::milliseconds(44_999));
-        assert_eq!(backoff(2, 0.5, 1.0), Duration::seconds(4));
-    }
 }

@@ -88,12 +88,7 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
     let server = t.server();
     let tcp = match timeout(STEP, TcpStream::connect((t.host.as_str(), t.port))).await {
         Err(_) => return Err(ImapError::Timeout { server }),
-        Ok(Err(e)) => {
-            return Err(ImapError::Unreachable {
-                server,
-                detail: e.to_string(),
-            })
-        }
+        Ok(Err(e)) => return Err(ImapError::Unreachable { server, source: e }),
         Ok(Ok(s)) => s,
     };
     let _ = tcp.set_nodelay(true);
@@ -113,10 +108,7 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
             greeting(&mut client, &server).await?;
             step(&server, client.run_command_and_check_ok("STARTTLS", None))
                 .await?
-                .map_err(|e| ImapError::Tls {
-                    server: server.clone(),
-                    detail: format!("the server refused STARTTLS: {e}"),
-                })?;
+                .map_err(|e| ImapError::tls(&server, StartTlsRefused(e)))?;
             Box::new(tls(t, client.into_inner()).await?)
         }
     };
@@ -148,9 +140,11 @@ async fn greeting<T: Io>(
     // A server that says nothing is usually a TLS port spoken to in plain text.
     let read = timeout(GREETING, client.read_response())
         .await
-        .map_err(|_| ImapError::Tls {
-            server: server.to_string(),
-            detail: "no greeting: the port may expect TLS from the first byte".into(),
+        .map_err(|_| {
+            ImapError::tls(
+                server,
+                "no greeting: the port may expect TLS from the first byte",
+            )
         })?;
     match read {
         Ok(Some(_)) => Ok(()),
@@ -188,16 +182,10 @@ async fn tls(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| ImapError::Tls {
-            server: server.clone(),
-            detail: e.to_string(),
-        })?
+        .map_err(|e| ImapError::tls(&server, e))?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    let name = ServerName::try_from(t.host.clone()).map_err(|e| ImapError::Tls {
-        server: server.clone(),
-        detail: e.to_string(),
-    })?;
+    let name = ServerName::try_from(t.host.clone()).map_err(|e| ImapError::tls(&server, e))?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     match step(&server, connector.connect(name, tcp)).await? {
         Ok(s) => Ok(s),
@@ -208,22 +196,32 @@ async fn tls(
 /// A TLS failure (handshake, certificate) or a plain I/O one.
 fn tls_or_protocol(server: &str, e: std::io::Error) -> ImapError {
     let server = server.to_string();
-    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        Some(rustls::Error::InvalidCertificate(c)) => ImapError::UntrustedCertificate {
+    let verdict = match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::InvalidCertificate(c)) => Some(format!("{c:?}")),
+        _ => None,
+    };
+    let is_tls = e
+        .get_ref()
+        .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some())
+        || e.kind() == std::io::ErrorKind::InvalidData;
+    match verdict {
+        Some(detail) => ImapError::UntrustedCertificate {
             server,
-            detail: format!("{c:?}"),
+            detail,
+            source: e,
         },
-        Some(r) => ImapError::Tls {
+        None if is_tls => ImapError::Tls {
             server,
-            detail: r.to_string(),
-        },
-        None if e.kind() == std::io::ErrorKind::InvalidData => ImapError::Tls {
-            server,
-            detail: e.to_string(),
+            source: Box::new(e),
         },
         None => ImapError::Protocol {
             server,
-            detail: e.to_string(),
+            source: Box::new(e),
         },
     }
 }
+
+/// The server answered STARTTLS with NO or BAD (the cause keeps the server's words).
+#[derive(Debug, thiserror::Error)]
+#[error("the server refused STARTTLS: {0}")]
+struct StartTlsRefused(#[source] async_imap::error::Error);

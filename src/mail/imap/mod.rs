@@ -26,20 +26,35 @@ pub enum ImapError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot reach the IMAP server {server} ({detail}); check imap.host and imap.port")]
-    Unreachable { server: String, detail: String },
+    #[error("cannot reach the IMAP server {server} ({source}); check imap.host and imap.port")]
+    Unreachable {
+        server: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the IMAP server {server} did not answer in time")]
     Timeout { server: String },
     #[error(
-        "the secure connection to the IMAP server {server} failed ({detail}); check \
+        "the secure connection to the IMAP server {server} failed ({source}); check \
          imap.security (\"tls\" for port 993, \"starttls\" for 143)"
     )]
-    Tls { server: String, detail: String },
+    Tls {
+        server: String,
+        #[source]
+        source: Cause,
+    },
+    /// `detail` is the certificate verdict as rustls names it (`UnknownIssuer`), which is
+    /// what the owner or their admin can look up; the I/O error carrying it is the source.
     #[error(
         "the certificate of the IMAP server {server} is not trusted ({detail}); set imap.ca_file \
          if it uses a private CA"
     )]
-    UntrustedCertificate { server: String, detail: String },
+    UntrustedCertificate {
+        server: String,
+        detail: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "the IMAP server {server} refused the login for {user} ({detail}); check the password \
          (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
@@ -51,9 +66,17 @@ pub enum ImapError {
     },
     #[error("the IMAP server {server} has no folder {folder}")]
     NoFolder { server: String, folder: String },
-    #[error("the IMAP connection to {server} failed: {detail}")]
-    Protocol { server: String, detail: String },
+    #[error("the IMAP connection to {server} failed: {source}")]
+    Protocol {
+        server: String,
+        #[source]
+        source: Cause,
+    },
 }
+
+/// The underlying failure: the library's error, or our own words where the server's
+/// behaviour (not an error value) is the cause.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl ImapError {
     /// Worth retrying by itself (network, server restart); otherwise the owner must fix
@@ -65,10 +88,17 @@ impl ImapError {
         )
     }
 
-    pub(crate) fn protocol(server: &str, e: impl std::fmt::Display) -> Self {
+    pub(crate) fn protocol(server: &str, e: impl Into<Cause>) -> Self {
         Self::Protocol {
             server: server.to_string(),
-            detail: e.to_string(),
+            source: e.into(),
+        }
+    }
+
+    pub(crate) fn tls(server: &str, e: impl Into<Cause>) -> Self {
+        Self::Tls {
+            server: server.to_string(),
+            source: e.into(),
         }
     }
 }

@@ -14,7 +14,8 @@
 
 use super::fetch::{self, candidates_query, since_query};
 use super::{connect, ImapError, Session, Target};
-use crate::inbox::{Event, Inbox};
+use crate::backoff::{draw, Backoff};
+use crate::inbox::{Event, Inbox, InboxError};
 use crate::mail::import::{import_batch, Origin, Outcome};
 use crate::store::mailbox;
 use async_imap::types::NameAttribute;
@@ -68,6 +69,7 @@ impl Role {
 }
 
 /// The sync's health, for the desktop's status line and `doctor`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "state", content = "message", rename_all = "snake_case")]
 pub enum SyncState {
@@ -107,6 +109,31 @@ impl SyncHealth {
     }
 }
 
+/// Why a sync pass stopped: the server, or our own store. The owner is told which, since
+/// the fixes differ (the connection settings, or the disk and data directory).
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    #[error("cannot save mail to the local store")]
+    Store(#[source] InboxError),
+}
+
+impl SyncError {
+    /// A store failure is not the network's: reconnecting at once would only repeat it, so
+    /// it waits as long as a permanent server failure does.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Imap(e) => e.is_transient(),
+            Self::Store(_) => false,
+        }
+    }
+
+    fn store(e: impl Into<InboxError>) -> Self {
+        Self::Store(e.into())
+    }
+}
+
 /// What one pass over a folder did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pass {
@@ -140,7 +167,7 @@ pub async fn once(
     inbox: &Inbox,
     target: &Target,
     opts: &SyncOptions,
-) -> Result<Vec<Pass>, ImapError> {
+) -> Result<Vec<Pass>, SyncError> {
     let server = target.server();
     let mut s = connect(target).await?;
     let gmail = capabilities(&mut s, &server).await?.1;
@@ -205,17 +232,15 @@ async fn watch_folder(
     }
 }
 
-/// `retry_first · 2^(n-1)`, capped, times a jitter in [0.5, 1.0) so reconnecting clients
+/// `retry_first · 2^(n-1)`, capped, times a jitter in [0.5, 1.0] so reconnecting clients
 /// spread out.
 fn backoff(opts: &SyncOptions, failures: u32) -> Duration {
-    let exp = opts
-        .retry_first
-        .saturating_mul(1u32 << failures.saturating_sub(1).min(16));
-    let capped = exp.min(opts.retry_max);
-    let mut b = [0u8; 2];
-    let _ = getrandom::fill(&mut b);
-    let jitter = 0.5 + f64::from(u16::from_le_bytes(b)) / f64::from(u16::MAX) / 2.0;
-    capped.mul_f64(jitter)
+    Backoff {
+        first: opts.retry_first,
+        cap: opts.retry_max,
+        spread: (0.5, 1.0),
+    }
+    .delay(failures.saturating_sub(1), draw())
 }
 
 /// One connection's life: connect, catch up, then IDLE (or poll) and catch up again, until
@@ -228,7 +253,7 @@ async fn session(
     health: &SyncHealth,
     stop: &mut watch::Receiver<bool>,
     failures: &mut u32,
-) -> Result<(), ImapError> {
+) -> Result<(), SyncError> {
     let server = target.server();
     let mut s = connect(target).await?;
     let (idle, gmail) = capabilities(&mut s, &server).await?;
@@ -332,11 +357,7 @@ pub async fn pass(
     folder: &str,
     gmail: bool,
     opts: &SyncOptions,
-) -> Result<Pass, ImapError> {
-    let store_err = |e: crate::store::StoreError| ImapError::Protocol {
-        server: server.to_string(),
-        detail: format!("cannot store mail: {e}"),
-    };
+) -> Result<Pass, SyncError> {
     let mb = s.examine(folder).await.map_err(|e| match e {
         async_imap::error::Error::No(_) => ImapError::NoFolder {
             server: server.to_string(),
@@ -352,7 +373,7 @@ pub async fn pass(
         .store()
         .read(move |c| mailbox::get(c, &name))
         .await
-        .map_err(store_err)?;
+        .map_err(SyncError::store)?;
     let mut done = Pass {
         folder: folder.to_string(),
         ..Pass::default()
@@ -420,7 +441,7 @@ pub async fn pass(
                 .store()
                 .write(move |c| mailbox::advance(c, &name, uidvalidity, upto, at))
                 .await
-                .map_err(store_err)?;
+                .map_err(SyncError::store)?;
         }
     }
     Ok(done)
@@ -443,7 +464,7 @@ async fn import_uids(
     uids: &[u32],
     record: bool,
     done: &mut Pass,
-) -> Result<(), ImapError> {
+) -> Result<(), SyncError> {
     let Place {
         server,
         folder,
@@ -473,12 +494,10 @@ async fn import_uids(
             })
             .collect();
         // One transaction per fetch: the folder state moves with the messages it covers.
-        let outcomes = import_batch(inbox, batch)
-            .await
-            .map_err(|e| ImapError::Protocol {
-                server: server.to_string(),
-                detail: format!("cannot import messages {span} of {folder}: {e}"),
-            })?;
+        let outcomes = import_batch(inbox, batch).await.map_err(|e| {
+            tracing::warn!(folder, uids = %span, error = %e, "cannot import messages");
+            SyncError::Store(e)
+        })?;
         done.outcomes.extend(outcomes);
     }
     Ok(())
@@ -501,6 +520,27 @@ mod tests {
         assert_eq!(h.get(), SyncState::Ok);
         h.set(Role::Sent, SyncState::Error("refused".into()));
         assert_eq!(h.get(), SyncState::Error("refused".into()));
+    }
+
+    #[test]
+    fn a_store_failure_is_told_as_one_and_not_retried_at_once() {
+        let e = SyncError::store(crate::store::StoreError::Closed);
+        assert_eq!(e.to_string(), "cannot save mail to the local store");
+        assert!(!e.is_transient());
+        assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
+        let server = || "imap.example:993".to_string();
+        let cut = SyncError::from(ImapError::Timeout { server: server() });
+        assert!(cut.is_transient());
+        assert_eq!(
+            cut.to_string(),
+            "the IMAP server imap.example:993 did not answer in time"
+        );
+        let refused = SyncError::from(ImapError::Login {
+            server: server(),
+            user: "rosa".into(),
+            detail: "no".into(),
+        });
+        assert!(!refused.is_transient());
     }
 
     #[test]
