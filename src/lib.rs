@@ -5,11 +5,13 @@
 //! headless. The desktop crate wires it; it never reaches around it.
 
 pub mod app;
+pub mod backoff;
 pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod inbox;
 pub mod intake;
+pub mod launch;
 pub mod mail;
 pub mod secrets;
 pub mod settings;

@@ -41,7 +41,7 @@ fn input(password: Option<&str>) -> SettingsInput {
         },
         smtp: AccountInput {
             preset: Some(Preset::Gmail),
-            password: password.map(String::from),
+            password: password.map(deskbell::secrets::Password::from),
             ..AccountInput::default()
         },
         imap: AccountInput {
@@ -169,7 +169,7 @@ fn keys_the_window_does_not_edit_survive_and_a_hand_written_password_moves_out()
         secrets.get("smtp:shop@rosa.example").unwrap().as_deref(),
         Some("typed-by-hand")
     );
-    inp.smtp.password = Some(String::new());
+    inp.smtp.password = Some(deskbell::secrets::Password::default());
     let saved = settings::save(&path, &inp, &secrets).unwrap();
     assert!(!saved.smtp.has_password);
     assert!(!saved.configured);

@@ -1,5 +1,5 @@
-//! Argument parsing and dispatch. Command names are a stable surface (DESIGN.md, "The command
-//! line and config"); add to them freely, rename nothing.
+//! Argument parsing and dispatch. Command names are a stable surface (README, "Command line":
+//! scripts and the tests use them); add to them freely, rename nothing.
 
 mod demo;
 mod mail;
@@ -65,22 +65,15 @@ pub struct Setup {
 }
 
 fn load(cli: &Cli) -> Result<Setup> {
-    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
-    let data_dir = match &cli.data_dir {
-        Some(d) => d.clone(),
-        None => deskbell::config::default_data_dir()
-            .context("cannot find a data directory: set --data-dir or HOME")?,
+    let launch = deskbell::launch::Launch {
+        config_file: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
     };
-    // Passwords the settings window saved live in the keychain (or its fallback file), never
-    // in the config: fetch them only when an account is set up and its password is missing.
-    let wants = |a: &deskbell::config::Account| {
-        (a.host.is_some() || a.preset.is_some()) && a.password.as_deref().is_none_or(str::is_empty)
-    };
-    if wants(&config.smtp) || wants(&config.imap) {
-        let store = deskbell::secrets::open(&data_dir);
-        deskbell::secrets::fill_secrets(&mut config, &*store);
-    }
-    Ok(Setup { config, data_dir })
+    let resolved = launch.resolve(std::env::vars())?;
+    Ok(Setup {
+        config: resolved.config,
+        data_dir: resolved.data_dir,
+    })
 }
 
 pub fn main() -> ExitCode {

@@ -8,7 +8,9 @@ pub const MAX_TITLE: usize = 100;
 pub const MAX_BODY: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CannedReply {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub title: String,
     pub body: String,

@@ -1,5 +1,5 @@
 //! The inbound pipeline, shared by `deskbell mail import` (.eml / .mbox) and the IMAP sync:
-//! parse → duplicate check → classify → thread (DESIGN.md's order) → store, all in one
+//! parse → duplicate check → classify → thread (docs/architecture.md, "Threading") → store, all in one
 //! transaction, then a live event. Never panics on what a mailbox holds.
 
 use super::classify::{classify, Kind};

@@ -1,4 +1,4 @@
-//! The threading marks on every outgoing message (DESIGN.md, "Threading"):
+//! The threading marks on every outgoing message (docs/architecture.md, "Threading"):
 //! - a Message-ID `<tkt-20261123-0001.<entry>.<hmac>@<domain>>` whose HMAC-SHA256 (truncated,
 //!   keyed with a per-install secret) a stranger cannot forge;
 //! - the owner's plus-address `owner+tkt-20261123-0001@gmail.com` as Reply-To to the visitor;

@@ -1,4 +1,4 @@
-//! The reply-text splitter (DESIGN.md, "Mail I/O"): what a visitor newly wrote in an emailed
+//! The reply-text splitter (docs/architecture.md, "Flow 2: a reply back"): what a visitor newly wrote in an emailed
 //! reply, apart from the quoted history and the signature. Pure: bytes or text in, [`Split`]
 //! out. It owns only this judgement; threading, storage and HTML sanitising live elsewhere, and
 //! the full body is always kept beside the split so the UI can expand it.

@@ -1,5 +1,6 @@
-//! Which ticket does an incoming mail belong to? DESIGN.md's order, first hit wins (the
-//! duplicate check, rule 1, happens in the importer against the store):
+//! Which ticket does an incoming mail belong to? The order of docs/architecture.md,
+//! "Threading", first hit wins (the duplicate check, rule 1, happens in the importer against
+//! the store):
 //! 2. a valid signed token in In-Reply-To / References;
 //! 3. an In-Reply-To / References id equal to a stored message's id;
 //! 4. a plus-address token (`owner+tkt-…@`) in To / Cc / Delivered-To / X-Original-To;

@@ -8,9 +8,11 @@
 
 mod file;
 mod keychain;
+mod password;
 
 pub use file::{FileStore, SECRETS_FILE};
 pub use keychain::Keychain;
+pub use password::Password;
 
 use crate::config::Config;
 use crate::mail::marks::Secret;
@@ -42,7 +44,9 @@ pub trait SecretStore: Send + Sync {
 }
 
 /// Which account a password belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
 pub enum AccountKind {
     Smtp,
     Imap,
