@@ -19,15 +19,13 @@
 mod counting_proxy;
 #[path = "support/mailbox.rs"]
 mod mailbox;
-#[path = "../tests/common/mailstack.rs"]
-mod mailstack;
 #[path = "support/mbsync.rs"]
 mod mbsync;
 
 use counting_proxy::{CountingProxy, Traffic};
 use deskbell::app::Event;
 use deskbell::Deskbell;
-use mailstack::{address, MailStack};
+use deskbell_test_mailstack::{address, MailStack};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
