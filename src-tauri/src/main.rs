@@ -1,6 +1,9 @@
-//! Deskbell's window: started by `deskbell-desktop` (see `deskbell_desktop::window_process`).
+//! Deskbell's window (`deskbell-window --ipc SOCKET [--ticket ID]`), started by
+//! `deskbell-desktop`; see [`window`].
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod window;
+
 fn main() -> std::process::ExitCode {
-    deskbell_desktop::window_process::main()
+    window::main()
 }

@@ -1,12 +1,12 @@
 //! The window process (`deskbell-window --ipc SOCKET [--ticket ID]`): one Tauri web view and
 //! nothing else. Every command the page invokes goes, by name and unchanged, over the
-//! local channel to the resident process (`ipc`), which runs it next to the core; live events
+//! local channel (the wire crate) to the resident process, which runs it next to the core. This
+//! crate does not depend on the core (docs/architecture.md, "The desktop"); live events
 //! and "open this ticket" come back the same way. Closing the window ends this process; losing
 //! the resident process closes the window.
 
-use crate::dto::{ApiError, OpenTicket};
-use crate::ipc::{self, ToCore, ToWindow};
-use crate::window::OPEN_TICKET;
+use deskbell_wire::channel::{self as ipc, ToCore, ToWindow};
+use deskbell_wire::{ApiError, OpenTicket, OPEN_TICKET};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,14 +40,14 @@ impl Args {
         }
         out.ticket = out
             .ticket
-            .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok());
+            .filter(|t| deskbell_wire::looks_like_ticket_id(t));
         (!out.socket.as_os_str().is_empty()).then_some(out)
     }
 }
 
 /// The `deskbell-window` program.
 pub fn main() -> ExitCode {
-    crate::init_logging();
+    init_logging();
     match Args::parse(std::env::args().skip(1)) {
         Some(a) => run(a),
         None => {
@@ -263,6 +263,18 @@ fn show(app: &AppHandle, ticket: Option<String>) {
     }
 }
 
+/// Logs to stderr; `DESKBELL_LOG` filters (tracing's env-filter syntax).
+fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DESKBELL_LOG").unwrap_or_else(|_| {
+                "deskbell=info,deskbell_desktop=info,deskbell_window=info,warn".into()
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +304,32 @@ mod tests {
         assert_eq!(a.ticket, None);
         assert_eq!(Args::parse(args(&[])), None);
         assert_eq!(Args::parse(args(&["--ipc"])), None);
+    }
+
+    /// build.rs declares one permission per wire command and the capability grants them:
+    /// exactly the commands the resident process routes (its own test ties those to the same
+    /// list), nothing more.
+    #[test]
+    fn the_capability_allows_exactly_the_wire_commands() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| {
+                p.as_str()?
+                    .strip_prefix("allow-")
+                    .map(|c| c.replace('-', "_"))
+            })
+            .collect();
+        for name in deskbell_wire::COMMANDS {
+            assert!(granted.iter().any(|g| g == name), "capability lacks {name}");
+        }
+        assert_eq!(
+            granted.len(),
+            deskbell_wire::COMMANDS.len(),
+            "the capability grants more: {granted:?}"
+        );
     }
 }

@@ -7,8 +7,10 @@ import type {
   AccountInput,
   AppStatus,
   CannedReply,
+  ApiError,
   CheckReport,
   Counts,
+  DeskbellEvent,
   OutgoingFile,
   Priority,
   Settings,
@@ -17,27 +19,12 @@ import type {
   Status,
   TicketDetail,
   TicketQuery,
+  OpenTicket,
   TicketRow,
 } from "./bindings";
 
-export interface ApiError {
-  code: string;
-  message: string;
-}
-
-/** Payload of "deskbell:event": the core's Event, snake_case, tagged by `kind`. */
-export type DeskbellEvent =
-  | { kind: "ticket_created"; ticket_id: string; visitor: string; first_line: string; spam: boolean }
-  | { kind: "ticket_updated"; ticket_id: string; status: Status; priority: Priority }
-  | { kind: "reply_received"; ticket_id: string; from: string; first_line: string }
-  | { kind: "mail_sent"; ticket_id: string; mail: unknown; to: string }
-  | { kind: "send_failed"; ticket_id: string; mail: unknown; to: string; reason: string }
-  | { kind: "sync_error"; folder: string; reason: string };
-
-/** Payload of "deskbell:open-ticket". */
-export interface OpenTicketPayload {
-  ticketId: string;
-}
+// Both generated from Rust (the wire crate's ApiError, the core's Event as DeskbellEvent).
+export type { ApiError, DeskbellEvent };
 
 export const EVENT = "deskbell:event";
 export const OPEN_TICKET = "deskbell:open-ticket";
@@ -91,7 +78,7 @@ export const api = {
   onEvent: (handler: (e: DeskbellEvent) => void): Promise<UnlistenFn> =>
     listen<DeskbellEvent>(EVENT, (ev) => handler(ev.payload)),
   onOpenTicket: (handler: (ticketId: string) => void): Promise<UnlistenFn> =>
-    listen<OpenTicketPayload>(OPEN_TICKET, (ev) => handler(ev.payload.ticketId)),
+    listen<OpenTicket>(OPEN_TICKET, (ev) => handler(ev.payload.ticketId)),
 };
 
 export type Api = typeof api;

@@ -9,8 +9,8 @@ const ev = {
   updatedOpen: { kind: "ticket_updated", ticket_id: open, status: "closed", priority: "normal" },
   replyOpen: { kind: "reply_received", ticket_id: open, from: "v@x", first_line: "thanks" },
   replyOther: { kind: "reply_received", ticket_id: other, from: "v@x", first_line: "thanks" },
-  sentOpen: { kind: "mail_sent", ticket_id: open, mail: 1, to: "v@x" },
-  failedOther: { kind: "send_failed", ticket_id: other, mail: 1, to: "v@x", reason: "535" },
+  sentOpen: { kind: "mail_sent", ticket_id: open, mail: "reply", to: "v@x" },
+  failedOther: { kind: "send_failed", ticket_id: other, mail: "reply", to: "v@x", reason: "535" },
   sync: { kind: "sync_error", folder: "INBOX", reason: "auth" },
 } satisfies Record<string, DeskbellEvent>;
 

@@ -18,7 +18,7 @@ export const settings = (configured = true): Settings => ({
 });
 
 export const status = (o: Partial<AppStatus> = {}): AppStatus => ({
-  intakeAddr: "127.0.0.1:7878", mailQueued: 0, mailFailed: 0, sync: { state: "ok", message: null },
+  intakeAddr: "127.0.0.1:7878", mailQueued: 0, mailFailed: 0, sync: { state: "ok" },
   notificationsPaused: false, startAtLogin: false, ...o,
 });
 

@@ -2,17 +2,17 @@
 //! (`~/.config/autostart/Deskbell.desktop`) that starts this program in the tray (`--hidden`)
 //! with the config and data directory it runs with now.
 
-use crate::state::AppState;
 use auto_launch::{AutoLaunch, AutoLaunchBuilder, LinuxLaunchMode};
+use std::path::Path;
 
-fn launcher(state: &AppState) -> auto_launch::Result<AutoLaunch> {
+fn launcher(config: &Path, data_dir: &Path) -> auto_launch::Result<AutoLaunch> {
     let exe = std::env::current_exe()?;
     let args = [
         "--hidden".to_string(),
         "--config".to_string(),
-        state.config_path.display().to_string(),
+        config.display().to_string(),
         "--data-dir".to_string(),
-        state.data_dir.display().to_string(),
+        data_dir.display().to_string(),
     ];
     AutoLaunchBuilder::new()
         .set_app_name("Deskbell")
@@ -22,14 +22,14 @@ fn launcher(state: &AppState) -> auto_launch::Result<AutoLaunch> {
         .build()
 }
 
-pub fn is_enabled(state: &AppState) -> bool {
-    launcher(state)
+pub fn is_enabled(config: &Path, data_dir: &Path) -> bool {
+    launcher(config, data_dir)
         .and_then(|l| l.is_enabled())
         .unwrap_or(false)
 }
 
-pub fn set(state: &AppState, enabled: bool) -> auto_launch::Result<()> {
-    let l = launcher(state)?;
+pub fn set(config: &Path, data_dir: &Path, enabled: bool) -> auto_launch::Result<()> {
+    let l = launcher(config, data_dir)?;
     if enabled {
         l.enable()
     } else {

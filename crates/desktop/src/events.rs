@@ -3,9 +3,8 @@
 
 use crate::resident::Ctx;
 use deskbell::Event;
+use deskbell_wire::EVENT;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
-
-pub const EVENT: &str = "deskbell:event";
 
 pub async fn forward(app: Ctx, mut events: Receiver<Event>) {
     loop {

@@ -1,25 +1,30 @@
-//! Deskbell's desktop shell, in two processes (docs/desktop-api.md, "Two processes"):
+//! Deskbell's resident desktop process (`deskbell-desktop`): the core (`deskbell`), the tray,
+//! notifications, start at login, and the window's commands, run for the window process
+//! (`deskbell-window`, the src-tauri crate) that it starts on demand. This crate cannot link a
+//! web view: its dependency tree has no tauri, wry or WebKit (tests/no_web_view.rs), so
+//! Deskbell in the tray costs little more than the core.
 //!
-//! - `deskbell-desktop` ([`resident`]): the core (`deskbell`), the tray, notifications, start
-//!   at login and the window channel. No Tauri, no WebKit: it stays small in the tray.
-//! - `deskbell-window` ([`window_process`]): the Tauri window, started on demand; every command
-//!   the page invokes runs in the resident process ([`commands`]).
+//! - [`host`]: what a command may touch; [`commands`]: the window's commands over it, each one
+//!   core call; [`dto`]: the view-shaped types they return (the rest are the core's own).
+//! - [`resident`]: the process — its [`host::Host`], the core's lifecycle ([`running::Running`]),
+//!   and the platform pieces behind one module each: `tray`, `notify`, `autostart`, `window`
+//!   (single instance + the window channel). See docs/architecture.md, "Platforms".
 //!
 //! Every use case is a core call; nothing here knows SQL, SMTP or IMAP.
 
 mod autostart;
+pub mod bindings;
 pub mod commands;
 pub mod dto;
 mod events;
-pub mod ipc;
+pub mod host;
 mod notify;
 pub mod resident;
-mod restart;
-mod settings;
-pub mod state;
+pub mod running;
 mod tray;
 mod window;
-pub mod window_process;
+
+pub use host::Host;
 
 /// Logs to stderr; `DESKBELL_LOG` filters (tracing's env-filter syntax).
 pub(crate) fn init_logging() {

@@ -44,7 +44,7 @@ pub fn on_event(app: &Ctx, event: &Event) {
     let Some((ticket, summary, body)) = content(event) else {
         return;
     };
-    if app.state.paused() {
+    if app.paused() {
         tracing::debug!(%ticket, "notifications paused");
         return;
     }

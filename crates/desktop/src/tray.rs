@@ -7,7 +7,7 @@
 use crate::resident::{App, Ctx};
 use crate::window;
 use deskbell::domain::Status;
-use deskbell::store::tickets::Filter;
+use deskbell::inbox::Filter;
 use ksni::menu::{CheckmarkItem, StandardItem};
 use ksni::{MenuItem, TrayMethods};
 use std::sync::{Mutex, OnceLock, Weak};
@@ -102,7 +102,7 @@ impl ksni::Tray for Bell {
                 activate: Box::new(|b: &mut Self| {
                     b.paused = !b.paused;
                     let paused = b.paused;
-                    with_app(b, |app| app.state.set_paused(paused));
+                    with_app(b, |app| app.set_paused(paused));
                 }),
                 ..Default::default()
             }
@@ -125,9 +125,9 @@ fn icon(waiting: bool) -> &'static [ksni::Icon] {
     static IDLE: OnceLock<Vec<ksni::Icon>> = OnceLock::new();
     static WAITING: OnceLock<Vec<ksni::Icon>> = OnceLock::new();
     if waiting {
-        WAITING.get_or_init(|| decode(include_bytes!("../../icons/tray-waiting.png")))
+        WAITING.get_or_init(|| decode(include_bytes!("../../../icons/tray-waiting.png")))
     } else {
-        IDLE.get_or_init(|| decode(include_bytes!("../../icons/tray.png")))
+        IDLE.get_or_init(|| decode(include_bytes!("../../../icons/tray.png")))
     }
 }
 
@@ -160,7 +160,7 @@ pub async fn install(app: &Ctx) {
         app: std::sync::Arc::downgrade(app),
         waiting: 0,
         newest: Vec::new(),
-        paused: app.state.paused(),
+        paused: app.paused(),
     };
     match bell.spawn().await {
         Ok(handle) => {
@@ -190,7 +190,7 @@ pub fn refresh_soon(app: &Ctx) {
             include_spam: false,
             limit: None,
         };
-        let waiting = match app.state.inbox().tickets(filter).await {
+        let waiting = match app.running.inbox().tickets(filter).await {
             Ok(w) => w,
             Err(e) => return tracing::warn!(error = %e, "cannot update the tray"),
         };
@@ -202,7 +202,7 @@ pub fn refresh_soon(app: &Ctx) {
                 (t.ticket_id.clone(), label)
             })
             .collect();
-        let paused = app.state.paused();
+        let paused = app.paused();
         handle
             .update(move |b| {
                 b.waiting = waiting.len();

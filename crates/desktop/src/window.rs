@@ -6,16 +6,14 @@
 //! still starting is told once it connects. Closing the window ends its process, and with it
 //! every byte of WebKit; the resident process never loads a web view.
 
-use crate::ipc::{self, ToCore, ToWindow};
 use crate::resident::Ctx;
+use deskbell_wire::channel::{self as ipc, ToCore, ToWindow};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tokio::io::BufReader;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
-
-pub const OPEN_TICKET: &str = "deskbell:open-ticket";
 
 /// The window's process and the channel to it.
 pub struct Windows {

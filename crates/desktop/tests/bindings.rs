@@ -1,13 +1,14 @@
-//! The TypeScript DTOs the window compiles against (ui/src/bindings/index.ts) are exactly what
-//! the Rust DTOs generate. After changing src/dto.rs, regenerate them with
+//! The TypeScript the window compiles against (ui/src/bindings/index.ts) is exactly what the
+//! Rust types generate (the core's, the view DTOs, the wire crate's). After changing one,
+//! regenerate it with
 //! `DESKBELL_BLESS=1 cargo test -p deskbell-desktop --test bindings` and commit the file.
 
 use std::path::Path;
 
 #[test]
 fn committed_typescript_bindings_match_the_rust_dtos() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings/index.ts");
-    let fresh = deskbell_desktop::dto::typescript_bindings();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings/index.ts");
+    let fresh = deskbell_desktop::bindings::typescript();
     if std::env::var("DESKBELL_BLESS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &fresh).unwrap();
@@ -16,14 +17,14 @@ fn committed_typescript_bindings_match_the_rust_dtos() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "ui/src/bindings/index.ts is not what src-tauri/src/dto.rs generates; run \
+        "ui/src/bindings/index.ts is not what the Rust types generate; run \
          DESKBELL_BLESS=1 cargo test -p deskbell-desktop --test bindings and commit it"
     );
 }
 
 #[test]
 fn every_contract_type_is_exported() {
-    let ts = deskbell_desktop::dto::typescript_bindings();
+    let ts = deskbell_desktop::bindings::typescript();
     for name in [
         "TicketRow",
         "Attachment",
@@ -48,10 +49,59 @@ fn every_contract_type_is_exported() {
         "Status",
         "Priority",
         "Channel",
+        "Direction",
+        "DeskbellEvent",
+        "MailKind",
+        "SyncState",
+        "AccountKind",
+        "OpenTicket",
+        "ApiError",
     ] {
         assert!(
             ts.contains(&format!("export type {name} =")),
             "{name} missing"
         );
     }
+}
+
+/// The live event's TypeScript is the core's `Event`: every kind it can send, with its fields.
+#[test]
+fn the_event_type_is_the_cores() {
+    let ts = deskbell_desktop::bindings::typescript();
+    let event = ts
+        .split("export type DeskbellEvent =")
+        .nth(1)
+        .and_then(|rest| rest.split("\nexport ").next())
+        .expect("DeskbellEvent");
+    for kind in [
+        "ticket_created",
+        "ticket_updated",
+        "reply_received",
+        "mail_sent",
+        "send_failed",
+        "sync_error",
+    ] {
+        assert!(
+            event.contains(&format!("\"kind\": \"{kind}\"")),
+            "{kind}: {event}"
+        );
+    }
+    assert!(event.contains("mail: MailKind"), "{event}");
+    assert!(!event.contains("unknown"), "{event}");
+}
+
+/// A password crosses to the core only as a string and is never part of what it sends back.
+#[test]
+fn passwords_go_in_never_out() {
+    let ts = deskbell_desktop::bindings::typescript();
+    let decl = |name: &str| {
+        ts.split(&format!("export type {name} ="))
+            .nth(1)
+            .and_then(|rest| rest.split("\nexport ").next())
+            .unwrap_or_else(|| panic!("{name}"))
+            .to_string()
+    };
+    assert!(decl("AccountInput").contains("password: string | null"));
+    assert!(!decl("AccountSettings").contains("password:"));
+    assert!(!decl("Settings").contains("password"));
 }

@@ -1,4 +1,5 @@
-//! Footprint of the desktop app: `cargo bench -p deskbell-desktop --bench footprint`.
+//! Footprint of the desktop app: `cargo build --release -p deskbell-desktop -p deskbell-window
+//! && cargo bench -p deskbell-e2e --bench footprint`.
 //!
 //! Launches the release app under a private Xvfb + session bus + dunst with 200 tickets in its
 //! store and prints: the time from launch to the window's list being interactive (the app logs
@@ -108,7 +109,7 @@ struct Run {
 fn measure(desktop: &desktop::Desktop, config: &std::path::Path, data: &std::path::Path) -> Run {
     let start = Instant::now();
     let mut app = desktop
-        .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
+        .command(deskbell_e2e::program("deskbell-desktop"))
         .arg("--config")
         .arg(config)
         .arg("--data-dir")

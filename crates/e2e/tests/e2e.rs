@@ -9,15 +9,13 @@
 
 #[path = "support/desktop.rs"]
 mod desktop;
-#[path = "support/mail.rs"]
-mod mail;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 #[path = "support/x11.rs"]
 mod x11;
 
+use deskbell_test_mailstack::MailStack;
 use desktop::Desktop;
-use mail::MailStack;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,7 +26,7 @@ const VISITOR: &str = "ana.lima@example.test";
 const WAIT: Duration = Duration::from_secs(20);
 
 fn shots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots/desktop")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/desktop")
 }
 
 fn css(id: &str) -> String {
@@ -50,7 +48,7 @@ struct World {
 impl World {
     fn new(with_driver: bool) -> Self {
         let tmp = tempfile::Builder::new().prefix("dbe2e").tempdir().unwrap();
-        let mail = MailStack::start(&tmp.path().join("ms"));
+        let mail = MailStack::start_in(&tmp.path().join("ms"));
         let mut desktop = Desktop::start(&tmp.path().join("desktop"));
         let driver = with_driver.then(|| desktop.start_driver());
         let port = desktop::free_port();
@@ -95,7 +93,8 @@ impl World {
     /// stopped, and it is tried once more.
     fn launch(&self) -> Session {
         let driver = self.driver.as_deref().expect("a World with a driver");
-        let app = env!("CARGO_BIN_EXE_deskbell-desktop");
+        let app = deskbell_e2e::program("deskbell-desktop");
+        let app = app.to_str().expect("a UTF-8 path");
         let s = match Session::try_start(driver, app, &self.args, Duration::from_secs(45)) {
             Ok(s) => s,
             Err(e) => {
@@ -253,7 +252,7 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     );
     let sent = w
         .mail
-        .wait_for(VISITOR, "arrives tomorrow", Duration::from_secs(30));
+        .wait_for_text(VISITOR, "arrives tomorrow", Duration::from_secs(30));
     let sent = sent.expect("the reply reached the visitor's mailbox");
     assert!(sent.contains(&id), "the reply carries the ticket id");
     s.screenshot(&shots().join("04-replied.png"));
@@ -428,7 +427,7 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
     let log = std::fs::File::create(w.desktop.dir.join("resident.log")).unwrap();
     let mut app = KillOnDrop(
         w.desktop
-            .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
+            .command(deskbell_e2e::program("deskbell-desktop"))
             .args(&w.args)
             .arg("--hidden")
             .stdout(std::process::Stdio::null())
@@ -531,7 +530,7 @@ fn the_tray_and_a_second_launch_bring_the_window_back() {
     // A second launch (the owner clicks Deskbell in the app menu) only shows the window.
     let second = w
         .desktop
-        .command(env!("CARGO_BIN_EXE_deskbell-desktop"))
+        .command(deskbell_e2e::program("deskbell-desktop"))
         .args(&w.args)
         .output()
         .unwrap();
@@ -629,7 +628,7 @@ fn without_a_session_bus_deskbell_runs_and_says_so() {
     let w = World::new(false);
     let log_path = w.desktop.dir.join("no-bus.log");
     let _app = KillOnDrop(
-        std::process::Command::new(env!("CARGO_BIN_EXE_deskbell-desktop"))
+        std::process::Command::new(deskbell_e2e::program("deskbell-desktop"))
             .args(&w.args)
             .arg("--hidden")
             .env("HOME", w.desktop.home())

@@ -1,0 +1,43 @@
+//! Websites, the status line and the desktop switches.
+
+use super::{api_error, Result};
+use crate::dto::{AppStatus, SiteRow};
+use crate::Host;
+
+pub async fn list_sites(host: &impl Host) -> Result<Vec<SiteRow>> {
+    let core = host.core();
+    let url = crate::dto::public_url(&core.config(), core.intake_addr());
+    let sites = core.inbox().sites().await.map_err(api_error)?;
+    Ok(sites.iter().map(|s| SiteRow::new(s, &url)).collect())
+}
+
+pub async fn add_site(host: &impl Host, name: String, origins: Vec<String>) -> Result<SiteRow> {
+    let core = host.core();
+    let url = crate::dto::public_url(&core.config(), core.intake_addr());
+    let site = core.inbox().add_site(&name, &origins).await;
+    Ok(SiteRow::new(&site.map_err(api_error)?, &url))
+}
+
+pub async fn app_status(host: &impl Host) -> Result<AppStatus> {
+    let core = host.core();
+    let mail = core.inbox().mail_counts().await.map_err(api_error)?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    Ok(AppStatus {
+        intake_addr: core.intake_addr().to_string(),
+        mail_queued: n(mail.queued),
+        mail_failed: n(mail.failed),
+        sync: core.sync_state(),
+        notifications_paused: host.notifications_paused(),
+        start_at_login: host.start_at_login(),
+    })
+}
+
+pub async fn set_notifications_paused(host: &impl Host, paused: bool) -> Result<()> {
+    host.set_notifications_paused(paused);
+    host.refresh_tray();
+    Ok(())
+}
+
+pub async fn set_start_at_login(host: &impl Host, enabled: bool) -> Result<()> {
+    host.set_start_at_login(enabled)
+}

@@ -1,0 +1,134 @@
+//! Tickets, their threads and canned replies.
+
+use super::{api_error, Result};
+use crate::dto::*;
+use crate::Host;
+use base64::Engine;
+use deskbell::domain::{CannedReply, Priority, Status, TicketId};
+use deskbell::inbox::Filter;
+use deskbell_wire::ApiError;
+
+fn ticket_id(id: &str) -> Result<TicketId> {
+    id.parse()
+        .map_err(|_| ApiError::new("invalid", format!("{id:?} is not a ticket id")))
+}
+
+pub async fn list_tickets(host: &impl Host, query: TicketQuery) -> Result<Vec<TicketRow>> {
+    let filter = Filter {
+        status: query.status.status(),
+        include_spam: false,
+        limit: Some(500),
+    };
+    let inbox = host.core().inbox();
+    let tickets = inbox
+        .search(&query.search, filter)
+        .await
+        .map_err(api_error)?;
+    host.list_served();
+    Ok(tickets.iter().map(TicketRow::from).collect())
+}
+
+pub async fn counts(host: &impl Host) -> Result<Counts> {
+    let counts = host.core().inbox().counts().await.map_err(api_error)?;
+    Ok(counts.into())
+}
+
+pub async fn get_ticket(host: &impl Host, ticket_id: String) -> Result<TicketDetail> {
+    let id = self::ticket_id(&ticket_id)?;
+    let detail = host
+        .core()
+        .inbox()
+        .open_ticket(&id)
+        .await
+        .map_err(api_error)?;
+    Ok(TicketDetail::from(&detail))
+}
+
+pub async fn send_reply(
+    host: &impl Host,
+    ticket_id: String,
+    text: String,
+    files: Vec<OutgoingFile>,
+) -> Result<TicketDetail> {
+    let id = self::ticket_id(&ticket_id)?;
+    let files = files
+        .into_iter()
+        .map(attachment)
+        .collect::<Result<Vec<_>>>()?;
+    let inbox = host.core().inbox();
+    inbox.reply(&id, &text, files).await.map_err(api_error)?;
+    let detail = inbox.open_ticket(&id).await.map_err(api_error)?;
+    Ok(TicketDetail::from(&detail))
+}
+
+fn attachment(f: OutgoingFile) -> Result<deskbell::mail::compose::AttachmentFile> {
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(f.data_base64.as_bytes())
+        .map_err(|_| ApiError::new("invalid", format!("{} could not be read", f.name)))?;
+    Ok(deskbell::mail::compose::AttachmentFile {
+        name: f.name,
+        content_type: f.content_type,
+        data,
+    })
+}
+
+pub async fn set_status(host: &impl Host, ticket_id: String, status: Status) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let inbox = host.core().inbox();
+    let t = inbox.set_ticket(&id, Some(status), None).await;
+    Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+pub async fn set_priority(
+    host: &impl Host,
+    ticket_id: String,
+    priority: Priority,
+) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let inbox = host.core().inbox();
+    let t = inbox.set_ticket(&id, None, Some(priority)).await;
+    Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+pub async fn set_tags(host: &impl Host, ticket_id: String, tags: Vec<String>) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let t = host.core().inbox().set_tags(&id, &tags).await;
+    Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+/// Into the Downloads folder (the home folder if there is none), never over an existing file.
+pub async fn save_attachment(host: &impl Host, id: i64) -> Result<String> {
+    let dir = host.downloads_dir();
+    let dir = dir.ok_or_else(|| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
+    let path = host.core().inbox().save_attachment(id, &dir).await;
+    Ok(path.map_err(api_error)?.display().to_string())
+}
+
+pub async fn canned_replies(host: &impl Host) -> Result<Vec<CannedReply>> {
+    host.core()
+        .inbox()
+        .canned_replies()
+        .await
+        .map_err(api_error)
+}
+
+pub async fn save_canned_reply(
+    host: &impl Host,
+    id: Option<i64>,
+    title: String,
+    body: String,
+) -> Result<CannedReply> {
+    let inbox = host.core().inbox();
+    inbox
+        .save_canned_reply(id, &title, &body)
+        .await
+        .map_err(api_error)
+}
+
+pub async fn delete_canned_reply(host: &impl Host, id: i64) -> Result<()> {
+    host.core()
+        .inbox()
+        .delete_canned_reply(id)
+        .await
+        .map_err(api_error)
+}
