@@ -6,6 +6,9 @@
 
 pub mod connect;
 pub mod fetch;
+mod folders;
+mod health;
+pub mod plan;
 pub mod sync;
 
 pub use connect::{connect, Session, Target};

@@ -13,15 +13,16 @@
 //!   failures reconnect with exponential backoff and jitter.
 
 use super::fetch::{self, candidates_query, since_query};
+use super::folders::{capabilities, sent_folder};
+use super::plan::{self, Plan, Seen};
 use super::{connect, ImapError, Session, Target};
 use crate::backoff::{draw, Backoff};
-use crate::inbox::{Event, Inbox, InboxError};
+use crate::inbox::{Event, Inbox};
 use crate::mail::import::{import_batch, Origin, Outcome};
 use crate::store::mailbox;
-use async_imap::types::NameAttribute;
-use futures_util::TryStreamExt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+pub use super::health::{Role, SyncError, SyncHealth, SyncState};
 use tokio::sync::watch;
 
 /// How many UIDs one FETCH asks for.
@@ -49,88 +50,6 @@ impl Default for SyncOptions {
             retry_first: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
         }
-    }
-}
-
-/// Which folder a worker watches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Inbox,
-    Sent,
-}
-
-impl Role {
-    fn label(self) -> &'static str {
-        match self {
-            Role::Inbox => "INBOX",
-            Role::Sent => "Sent",
-        }
-    }
-}
-
-/// The sync's health, for the desktop's status line and `doctor`.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "state", content = "message", rename_all = "snake_case")]
-pub enum SyncState {
-    Off,
-    Connecting,
-    Ok,
-    Error(String),
-}
-
-/// Each folder worker's state; the sync as a whole is as healthy as its sickest folder.
-#[derive(Debug, Clone, Default)]
-pub struct SyncHealth(Arc<Mutex<[Option<SyncState>; 2]>>);
-
-impl SyncHealth {
-    fn set(&self, role: Role, s: SyncState) {
-        if let Ok(mut g) = self.0.lock() {
-            g[role as usize] = Some(s);
-        }
-    }
-
-    /// An error if any folder fails, else connecting until every folder is in sync.
-    pub fn get(&self) -> SyncState {
-        let Ok(g) = self.0.lock() else {
-            return SyncState::Off;
-        };
-        let states: Vec<&SyncState> = g.iter().flatten().collect();
-        if let Some(e) = states.iter().find(|s| matches!(s, SyncState::Error(_))) {
-            return (*e).clone();
-        }
-        if states.is_empty() || states.iter().all(|s| **s == SyncState::Off) {
-            return SyncState::Off;
-        }
-        if states.iter().any(|s| **s == SyncState::Connecting) {
-            return SyncState::Connecting;
-        }
-        SyncState::Ok
-    }
-}
-
-/// Why a sync pass stopped: the server, or our own store. The owner is told which, since
-/// the fixes differ (the connection settings, or the disk and data directory).
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Imap(#[from] ImapError),
-    #[error("cannot save mail to the local store")]
-    Store(#[source] InboxError),
-}
-
-impl SyncError {
-    /// A store failure is not the network's: reconnecting at once would only repeat it, so
-    /// it waits as long as a permanent server failure does.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Self::Imap(e) => e.is_transient(),
-            Self::Store(_) => false,
-        }
-    }
-
-    fn store(e: impl Into<InboxError>) -> Self {
-        Self::Store(e.into())
     }
 }
 
@@ -321,34 +240,6 @@ async fn session(
     }
 }
 
-/// (IDLE supported, Gmail extensions present).
-async fn capabilities(s: &mut Session, server: &str) -> Result<(bool, bool), ImapError> {
-    let caps = s
-        .capabilities()
-        .await
-        .map_err(|e| ImapError::protocol(server, e))?;
-    Ok((caps.has_str("IDLE"), caps.has_str("X-GM-EXT-1")))
-}
-
-/// The folder marked `\Sent` (RFC 6154), if the server marks one.
-async fn sent_folder(s: &mut Session, server: &str) -> Result<Option<String>, ImapError> {
-    let names: Vec<_> = s
-        .list(Some(""), Some("*"))
-        .await
-        .map_err(|e| ImapError::protocol(server, e))?
-        .try_collect()
-        .await
-        .map_err(|e| ImapError::protocol(server, e))?;
-    Ok(names
-        .iter()
-        .find(|n| {
-            n.attributes()
-                .iter()
-                .any(|a| matches!(a, NameAttribute::Sent))
-        })
-        .map(|n| n.name().to_string()))
-}
-
 /// Catches one folder up: new UIDs since the stored state, or the first sync / rescan.
 pub async fn pass(
     inbox: &Inbox,
@@ -384,25 +275,24 @@ pub async fn pass(
         uidvalidity,
         gmail,
     };
-    match stored {
-        Some(st) if st.uidvalidity == uidvalidity => {
-            if mb
-                .uid_next
-                .is_some_and(|n| n <= st.last_uid.saturating_add(1))
-                || mb.exists == 0
-            {
-                return Ok(done);
-            }
+    let seen = Seen {
+        uidvalidity,
+        uid_next: mb.uid_next,
+        exists: mb.exists,
+    };
+    let now = inbox.clock().now();
+    match plan::plan(stored.as_ref(), seen, now, opts.first_sync_days) {
+        Plan::UpToDate => {}
+        Plan::Newer { after } => {
             // `n:*` always matches the highest UID, even below n: filter.
-            let uids: Vec<u32> = fetch::search(s, server, &format!("UID {}:*", st.last_uid + 1))
+            let uids: Vec<u32> = fetch::search(s, server, &format!("UID {}:*", after + 1))
                 .await?
                 .into_iter()
-                .filter(|u| *u > st.last_uid)
+                .filter(|u| *u > after)
                 .collect();
             import_uids(inbox, s, &at, &uids, true, &mut done).await?;
         }
-        previous => {
-            let now = inbox.clock().now();
+        Plan::Scan { since, rescan_from } => {
             let upto = match mb.uid_next {
                 Some(n) => n.saturating_sub(1),
                 None => fetch::search(s, server, "UID *")
@@ -412,21 +302,13 @@ pub async fn pass(
                     .unwrap_or(0),
             };
             if upto > 0 {
-                let since =
-                    (now - chrono::Duration::days(i64::from(opts.first_sync_days))).date_naive();
                 let mut uids = fetch::search(s, server, &candidates_query(since, upto)).await?;
-                if let Some(prev) = previous {
+                if let Some(from) = rescan_from {
                     // UIDVALIDITY changed: everything since the folder was last in sync goes
                     // through the pipeline again; dedupe drops what is already stored.
-                    tracing::warn!(
-                        folder,
-                        old = prev.uidvalidity,
-                        new = uidvalidity,
-                        "UIDVALIDITY changed: rescanning"
-                    );
-                    let from = prev.synced_at.unwrap_or(now) - chrono::Duration::days(1);
+                    tracing::warn!(folder, new = uidvalidity, "UIDVALIDITY changed: rescanning");
                     uids.extend(
-                        fetch::search(s, server, &since_query(from.date_naive()))
+                        fetch::search(s, server, &since_query(from))
                             .await?
                             .into_iter()
                             .filter(|u| *u <= upto),
@@ -506,42 +388,6 @@ async fn import_uids(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_sync_is_as_healthy_as_its_sickest_folder() {
-        let h = SyncHealth::default();
-        assert_eq!(h.get(), SyncState::Off);
-        h.set(Role::Inbox, SyncState::Connecting);
-        h.set(Role::Sent, SyncState::Ok);
-        assert_eq!(h.get(), SyncState::Connecting);
-        h.set(Role::Inbox, SyncState::Error("no route".into()));
-        assert_eq!(h.get(), SyncState::Error("no route".into()));
-        h.set(Role::Inbox, SyncState::Ok);
-        assert_eq!(h.get(), SyncState::Ok);
-        h.set(Role::Sent, SyncState::Error("refused".into()));
-        assert_eq!(h.get(), SyncState::Error("refused".into()));
-    }
-
-    #[test]
-    fn a_store_failure_is_told_as_one_and_not_retried_at_once() {
-        let e = SyncError::store(crate::store::StoreError::Closed);
-        assert_eq!(e.to_string(), "cannot save mail to the local store");
-        assert!(!e.is_transient());
-        assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
-        let server = || "imap.example:993".to_string();
-        let cut = SyncError::from(ImapError::Timeout { server: server() });
-        assert!(cut.is_transient());
-        assert_eq!(
-            cut.to_string(),
-            "the IMAP server imap.example:993 did not answer in time"
-        );
-        let refused = SyncError::from(ImapError::Login {
-            server: server(),
-            user: "rosa".into(),
-            detail: "no".into(),
-        });
-        assert!(!refused.is_transient());
-    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_stays_capped() {
