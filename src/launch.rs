@@ -88,7 +88,7 @@ impl Resolved {
         // a CLI command on a headless box never wakes a keychain it does not need.
         let wants = |a: &Account| {
             (a.host.is_some() || a.preset.is_some())
-                && a.password.as_deref().is_none_or(str::is_empty)
+                && a.password.as_ref().is_none_or(|p| p.is_empty())
         };
         if wants(&config.smtp) || wants(&config.imap) {
             secrets::fill_secrets(&mut config, self.secrets());

@@ -13,7 +13,7 @@ fn account(ms: &MailStack, port_key: &str, security: Security, password: &str) -
         port: Some(ms.get(port_key).parse().unwrap()),
         security: Some(security),
         username: None,
-        password: Some(password.to_string()),
+        password: Some(password.into()),
         ca_file: Some(ms.get("MAILSTACK_CA").into()),
         ..Account::default()
     }

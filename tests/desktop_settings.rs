@@ -112,7 +112,10 @@ fn a_fresh_save_writes_a_loadable_file_without_the_password() {
     // The password reaches the running config through the store only.
     let mut cfg = load_back(&path);
     fill_secrets(&mut cfg, &secrets);
-    assert_eq!(cfg.smtp.password.as_deref(), Some("abcd efgh ijkl mnop"));
+    assert_eq!(
+        cfg.smtp.password.as_ref().map(|p| p.expose()),
+        Some("abcd efgh ijkl mnop")
+    );
     assert!(cfg.imap.password.is_none());
 }
 
@@ -252,7 +255,10 @@ fn the_file_store_is_private_persistent_and_reports_damage() {
         .contains("file-secret"));
     let mut cfg = load_back(&path);
     fill_secrets(&mut cfg, &store);
-    assert_eq!(cfg.smtp.password.as_deref(), Some("file-secret"));
+    assert_eq!(
+        cfg.smtp.password.as_ref().map(|p| p.expose()),
+        Some("file-secret")
+    );
 
     std::fs::write(store.path(), "not json").unwrap();
     assert!(matches!(
@@ -273,8 +279,14 @@ fn fill_secrets_keeps_explicit_passwords() {
     )
     .unwrap();
     fill_secrets(&mut cfg, &secrets);
-    assert_eq!(cfg.smtp.password.as_deref(), Some("from-env"));
-    assert_eq!(cfg.imap.password.as_deref(), Some("imap-store"));
+    assert_eq!(
+        cfg.smtp.password.as_ref().map(|p| p.expose()),
+        Some("from-env")
+    );
+    assert_eq!(
+        cfg.imap.password.as_ref().map(|p| p.expose()),
+        Some("imap-store")
+    );
 }
 
 #[test]

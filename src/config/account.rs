@@ -2,10 +2,11 @@
 //! `gmail` preset, plus the lenient scalars that let environment variables (always text, see
 //! `env`) fill string and port keys.
 //!
-//! The password is never printed: `Account`'s `Debug` shows `<hidden>`. Filling in a preset's
+//! The password is a [`Password`], never printed: `Account`'s `Debug` shows `<hidden>`. Filling in a preset's
 //! port and security, and connecting, belong to `mail::smtp` and `mail::imap`; refusing
 //! `plain` to a remote host is `validate`'s.
 
+use crate::secrets::Password;
 use serde::{Deserialize, Deserializer};
 use std::path::PathBuf;
 
@@ -20,8 +21,8 @@ pub struct Account {
     pub security: Option<Security>,
     #[serde(deserialize_with = "lenient_string")]
     pub username: Option<String>,
-    #[serde(deserialize_with = "lenient_string")]
-    pub password: Option<String>,
+    #[serde(deserialize_with = "lenient_password")]
+    pub password: Option<Password>,
     pub ca_file: Option<PathBuf>,
 }
 
@@ -42,7 +43,7 @@ impl std::fmt::Debug for Account {
             .field("port", &self.port)
             .field("security", &self.security)
             .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("password", &self.password)
             .field("ca_file", &self.ca_file)
             .finish()
     }
@@ -79,6 +80,10 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         Scalar::I(i) => i.to_string(),
         Scalar::B(b) => b.to_string(),
     }))
+}
+
+fn lenient_password<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Password>, D::Error> {
+    Ok(lenient_string(d)?.map(Password::from))
 }
 
 fn lenient_port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {

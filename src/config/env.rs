@@ -78,7 +78,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.intake.listen, "127.0.0.1:0");
-        assert_eq!(c.smtp.password.as_deref(), Some("123456"));
+        assert_eq!(c.smtp.password.as_ref().map(|p| p.expose()), Some("123456"));
         assert_eq!(c.smtp.port, Some(587));
         assert!(!c.mail.confirm_visitor);
     }

@@ -227,7 +227,7 @@ pub async fn smtp(account: &Account, owner_email: Option<&str>) -> CheckReport {
     if user.is_none() {
         return report(Problem::NotConfigured, "no username given");
     }
-    if account.password.as_deref().is_none_or(str::is_empty) {
+    if account.password.as_ref().is_none_or(|p| p.is_empty()) {
         return report(Problem::NotConfigured, "no password given");
     }
     let smtp = match Smtp::new(account, owner_email) {
@@ -260,7 +260,7 @@ pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
     shown.security = Some(account.security.unwrap_or(Security::Tls));
     let server = server(&shown, default_port, crate::mail::imap::connect::GMAIL_HOST);
     let report = |p: Problem, detail: &str| explain(p, "IMAP", &server, gmail, IMAP_PORTS, detail);
-    if account.password.as_deref().is_some_and(str::is_empty) {
+    if account.password.as_ref().is_some_and(|p| p.is_empty()) {
         return report(Problem::NotConfigured, "no password given");
     }
     let target = match Target::from_account(account, owner_email) {

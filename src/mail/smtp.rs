@@ -104,7 +104,8 @@ impl Smtp {
                 _ => Tls::Required(params),
             });
         }
-        if let (Some(user), Some(password)) = (user, account.password.clone()) {
+        if let (Some(user), Some(password)) = (user, account.password.as_ref()) {
+            let password = password.expose().to_string();
             builder = builder.credentials(Credentials::new(user, password));
         }
         Ok(Self {

@@ -111,11 +111,11 @@ pub fn fill_secrets(config: &mut Config, store: &dyn SecretStore) {
             AccountKind::Smtp => &mut config.smtp,
             AccountKind::Imap => &mut config.imap,
         };
-        if account.password.as_deref().is_some_and(|p| !p.is_empty()) {
+        if account.password.as_ref().is_some_and(|p| !p.is_empty()) {
             continue;
         }
         match store.get(&account_key(kind, &user)) {
-            Ok(Some(p)) => account.password = Some(p),
+            Ok(Some(p)) => account.password = Some(Password::from(p)),
             Ok(None) => {}
             Err(e) => tracing::warn!(
                 account = kind.as_str(),

@@ -210,7 +210,7 @@ fn view(
             AccountKind::Smtp => &config.smtp,
             AccountKind::Imap => &config.imap,
         };
-        let in_file = a.password.as_deref().is_some_and(|p| !p.is_empty());
+        let in_file = a.password.as_ref().is_some_and(|p| !p.is_empty());
         let stored = account_user(config, kind).is_some_and(|u| {
             secrets
                 .get(&account_key(kind, u))

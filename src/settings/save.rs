@@ -118,7 +118,12 @@ fn store_password(
         AccountKind::Smtp => &old.smtp,
         AccountKind::Imap => &old.imap,
     };
-    if let Some(p) = old_account.password.as_deref().filter(|p| !p.is_empty()) {
+    if let Some(p) = old_account
+        .password
+        .as_ref()
+        .map(Password::expose)
+        .filter(|p| !p.is_empty())
+    {
         return secrets.set(&key, p).map_err(err);
     }
     if let Some(old_user) = account_user(old, kind).filter(|u| *u != user) {

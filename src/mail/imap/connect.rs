@@ -30,7 +30,7 @@ pub struct Target {
     pub port: u16,
     pub security: Security,
     pub user: String,
-    password: String,
+    password: crate::secrets::Password,
     pub ca_file: Option<PathBuf>,
 }
 
@@ -116,7 +116,7 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
     if t.security != Security::Starttls {
         greeting(&mut client, &server).await?;
     }
-    match step(&server, client.login(&t.user, &t.password)).await? {
+    match step(&server, client.login(&t.user, t.password.expose())).await? {
         Ok(session) => Ok(session),
         Err((async_imap::error::Error::No(detail), _)) => Err(ImapError::Login {
             server,
