@@ -2,6 +2,7 @@
 //! No I/O lives here; everything is testable with plain values.
 
 pub mod canned;
+pub mod inbound;
 pub mod tags;
 mod ticket;
 mod ticket_id;

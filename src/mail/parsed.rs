@@ -5,26 +5,7 @@
 use mail_parser::{Address, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Default)]
-pub struct Parsed {
-    pub message_id: Option<String>,
-    pub in_reply_to: Vec<String>,
-    pub references: Vec<String>,
-    pub from: Option<(Option<String>, String)>,
-    /// To, Cc, Delivered-To and X-Original-To addresses, lower case.
-    pub recipients: Vec<String>,
-    pub subject: String,
-    pub date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The full plain text (HTML converted when there is no text part), LF line ends, trimmed.
-    pub body: String,
-    /// The HTML part, sanitised (see `sanitize`), when the mail has one.
-    pub html: Option<String>,
-    pub attachments: Vec<(String, String, Vec<u8>)>,
-    pub headers: Vec<(String, String)>,
-    /// A delivery-status report (bounce).
-    pub is_report: bool,
-    pub raw_sha256: String,
-}
+pub use crate::domain::inbound::Parsed;
 
 fn bare(id: &str) -> String {
     id.trim()

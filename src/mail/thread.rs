@@ -16,16 +16,7 @@ use super::marks::Secret;
 use super::parsed::Parsed;
 use crate::domain::TicketId;
 
-pub trait Lookup {
-    /// The row of an existing ticket.
-    fn ticket(&self, id: &TicketId) -> Option<i64>;
-    /// The ticket row holding a message with this Message-ID.
-    fn ticket_of_message(&self, message_id: &str) -> Option<i64>;
-    /// Whether `email` is the visitor of, or has written on, the ticket.
-    fn is_participant(&self, ticket_row: i64, email: &str) -> bool;
-    /// The ticket row holding a message of this Gmail thread.
-    fn ticket_of_gm_thread(&self, thrid: u64) -> Option<i64>;
-}
+pub use crate::domain::inbound::Lookup;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {

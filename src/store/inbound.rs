@@ -3,9 +3,8 @@
 
 use super::{events, Result};
 use crate::clock::to_db;
+use crate::domain::inbound::{Lookup, Parsed};
 use crate::domain::TicketId;
-use crate::mail::parsed::Parsed;
-use crate::mail::thread::Lookup;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
