@@ -86,7 +86,8 @@ impl Deskbell {
             (true, Some(m)) => {
                 let smtp = crate::mail::smtp::Smtp::new(&config.smtp, Some(&m.owner_email))?;
                 Some(tokio::spawn(crate::mail::outbox::run(
-                    inbox.clone(),
+                    inbox.ports(),
+                    m.clone(),
                     smtp,
                     stop.subscribe(),
                 )))

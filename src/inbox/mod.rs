@@ -10,6 +10,7 @@ mod attachments;
 mod error;
 mod event;
 mod organise;
+mod ports;
 mod views;
 
 pub use crate::store::listing::Counts;
@@ -18,6 +19,7 @@ pub use crate::store::tickets::Filter;
 pub use attachments::{safe_file_name, AttachmentData};
 pub use error::InboxError;
 pub use event::Event;
+pub use ports::Ports;
 pub use views::{MailCounts, TicketDetail};
 
 use crate::clock::SharedClock;

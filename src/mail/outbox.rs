@@ -12,7 +12,7 @@ use super::compose::{self, AttachmentFile, Common, Party};
 use super::smtp::{Class, Smtp};
 use super::{marks, MailSettings};
 use crate::backoff::{draw, Backoff};
-use crate::inbox::{Event, Inbox};
+use crate::inbox::{Event, Ports};
 use crate::store::outbox::{self, Item, Kind};
 use crate::store::tickets;
 use std::time::Duration;
@@ -25,18 +25,20 @@ const IDLE_POLL: Duration = Duration::from_secs(30);
 const STORE_TROUBLE: Duration = Duration::from_secs(5);
 
 /// Runs until `stop` turns true.
-pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
-    let Some(settings) = inbox.mail().cloned() else {
-        return;
-    };
-    let wake = inbox.outbox_wake();
+pub async fn run(
+    ports: Ports,
+    settings: MailSettings,
+    smtp: Smtp,
+    mut stop: watch::Receiver<bool>,
+) {
+    let wake = ports.outbox_wake.clone();
     tracing::info!(server = smtp.server(), "outbox worker started");
     loop {
         if *stop.borrow() {
             break;
         }
-        let now = inbox.clock().now();
-        let due = inbox.store().read(move |c| outbox::due(c, now, 20)).await;
+        let now = ports.clock.now();
+        let due = ports.store.read(move |c| outbox::due(c, now, 20)).await;
         let items = match due {
             Ok(items) => items,
             Err(e) => {
@@ -49,7 +51,7 @@ pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
             if *stop.borrow() {
                 return;
             }
-            if let Some(p) = send_one(&inbox, &smtp, &settings, item).await {
+            if let Some(p) = send_one(&ports, &smtp, &settings, item).await {
                 pause = Some(p);
                 break;
             }
@@ -57,7 +59,7 @@ pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
         let wait = match pause {
             Some(p) => p,
             None if !items.is_empty() => continue,
-            None => next_wait(&inbox).await,
+            None => next_wait(&ports).await,
         };
         tokio::select! {
             _ = wake.notified(), if pause.is_none() => {}
@@ -68,9 +70,9 @@ pub async fn run(inbox: Inbox, smtp: Smtp, mut stop: watch::Receiver<bool>) {
     tracing::info!("outbox worker stopped");
 }
 
-async fn next_wait(inbox: &Inbox) -> Duration {
-    let next = inbox.store().read(outbox::next_due).await.ok().flatten();
-    let now = inbox.clock().now();
+async fn next_wait(ports: &Ports) -> Duration {
+    let next = ports.store.read(outbox::next_due).await.ok().flatten();
+    let now = ports.clock.now();
     next.map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))
         .unwrap_or(IDLE_POLL)
         .min(IDLE_POLL)
@@ -90,8 +92,8 @@ fn backoff(attempts: u32, jitter: f64, first_secs: f64) -> chrono::Duration {
 }
 
 /// Sends one mail and records the outcome; returns a pause if the account is at fault.
-async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> Option<Duration> {
-    let store = inbox.store();
+async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> Option<Duration> {
+    let store = &ports.store;
     let it = item.clone();
     let loaded = store
         .read(move |c| {
@@ -124,7 +126,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
         business_name: m.business.as_deref(),
         message_id: &item.message_id,
         date: item.created_at,
-        tz: inbox.tz().0,
+        tz: ports.tz.0,
         reply_to_visitor: plus.as_deref(),
     };
     let composed = match (item.kind, &reply) {
@@ -152,7 +154,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
     };
     let raw = match composed {
         Ok(raw) => raw,
-        Err(e) => return fail(inbox, item, &ticket.ticket_id, &format!("{e}")).await,
+        Err(e) => return fail(ports, item, &ticket.ticket_id, &format!("{e}")).await,
     };
     match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
         Ok(()) => {
@@ -163,7 +165,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                 _ => format!("Confirmation sent to {}", item.rcpt),
             };
             let (it, from) = (item.clone(), m.owner_email.clone());
-            let now = inbox.clock().now();
+            let now = ports.clock.now();
             let done = store
                 .write(move |c| {
                     let sent = outbox::Sent {
@@ -179,7 +181,7 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                 // Sent but not recorded: it stays queued and would go again. Say so loudly.
                 tracing::error!(error = %e, message_id = %item.message_id, "sent, but cannot record it");
             }
-            inbox.emit_event(Event::MailSent {
+            ports.emit(Event::MailSent {
                 ticket_id: ticket.ticket_id.clone(),
                 mail: item.kind,
                 to: item.rcpt.clone(),
@@ -190,13 +192,13 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
             let reason = e.to_string();
             match e.class() {
                 Class::Transient => {
-                    let now = inbox.clock().now();
+                    let now = ports.clock.now();
                     if now - item.created_at > m.max_age {
                         let why = format!(
                             "gave up after {} hours of trying: {reason}",
                             m.max_age.num_hours()
                         );
-                        return fail(inbox, item, &ticket.ticket_id, &why).await;
+                        return fail(ports, item, &ticket.ticket_id, &why).await;
                     } else {
                         let next = now + backoff(item.attempts, draw(), m.retry_first_seconds);
                         tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
@@ -210,9 +212,9 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                     }
                     None
                 }
-                Class::Permanent => fail(inbox, item, &ticket.ticket_id, &reason).await,
+                Class::Permanent => fail(ports, item, &ticket.ticket_id, &reason).await,
                 Class::Account => {
-                    let _ = fail(inbox, item, &ticket.ticket_id, &reason).await;
+                    let _ = fail(ports, item, &ticket.ticket_id, &reason).await;
                     tracing::warn!(pause = ?m.account_pause, "sending paused: {reason}");
                     Some(m.account_pause)
                 }
@@ -222,15 +224,15 @@ async fn send_one(inbox: &Inbox, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
 }
 
 /// Marks the mail failed; returns a pause if even that could not be written.
-async fn fail(inbox: &Inbox, item: &Item, ticket_id: &str, reason: &str) -> Option<Duration> {
+async fn fail(ports: &Ports, item: &Item, ticket_id: &str, reason: &str) -> Option<Duration> {
     tracing::warn!(to = %item.rcpt, mail = %item.kind, %reason, "send failed");
     let (it, why) = (item.clone(), reason.to_string());
-    let now = inbox.clock().now();
-    let written = inbox
-        .store()
+    let now = ports.clock.now();
+    let written = ports
+        .store
         .write(move |c| outbox::mark_failed(c, &it, &why, now))
         .await;
-    inbox.emit_event(Event::SendFailed {
+    ports.emit(Event::SendFailed {
         ticket_id: ticket_id.to_string(),
         mail: item.kind,
         to: item.rcpt.clone(),

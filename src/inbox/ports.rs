@@ -1,0 +1,41 @@
+//! What a background worker is given instead of the whole [`Inbox`]: the store, the clock, the
+//! owner's zone, the live event sink and the outbox's wake-up. Front ends use the `Inbox`'s
+//! use cases; a worker gets exactly the parts it drives, so nothing else of the inbox (mail
+//! settings it was not handed, other use cases) is within its reach.
+
+use super::{Event, Inbox};
+use crate::clock::SharedClock;
+use crate::domain::OwnerTz;
+use crate::store::Store;
+use std::sync::Arc;
+use tokio::sync::{broadcast, Notify};
+
+#[derive(Clone)]
+pub struct Ports {
+    pub(crate) store: Store,
+    pub(crate) clock: SharedClock,
+    pub(crate) tz: OwnerTz,
+    events: broadcast::Sender<Event>,
+    /// Notified whenever mail is queued.
+    pub(crate) outbox_wake: Arc<Notify>,
+}
+
+impl Ports {
+    /// A live event, after the commit that caused it (no listener is fine).
+    pub(crate) fn emit(&self, e: Event) {
+        let _ = self.events.send(e);
+    }
+}
+
+impl Inbox {
+    /// The ports a worker of this inbox runs on.
+    pub fn ports(&self) -> Ports {
+        Ports {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            tz: self.tz,
+            events: self.events.clone(),
+            outbox_wake: self.outbox_wake.clone(),
+        }
+    }
+}
