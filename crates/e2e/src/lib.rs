@@ -1,8 +1,9 @@
 //! Where the programs under test are. The end-to-end tests drive both desktop programs, which
 //! live in two other packages (`deskbell-desktop`, `deskbell-window`), so they are found in the
-//! target directory this test or bench was built into: build them first with the same profile
-//! (`cargo build -p deskbell-desktop -p deskbell-window`; add `--release` for the bench).
-//! scripts/desktop-test does.
+//! target directory this test or bench was built into: build them first with the same profile.
+//! For the tests, scripts/build-all does (`cargo test --workspace --no-run` builds every
+//! package's programs); for the bench, `cargo build --release -p deskbell-desktop -p
+//! deskbell-window`.
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,8 @@ pub fn program(name: &str) -> PathBuf {
     let program = dir.join(name);
     assert!(
         program.is_file(),
-        "{} is not built: run `cargo build -p deskbell-desktop -p deskbell-window` (with \
-         --release for the bench) first",
+        "{} is not built: run scripts/build-all first (for the bench: `cargo build --release \
+         -p deskbell-desktop -p deskbell-window`)",
         program.display()
     );
     program

@@ -5,7 +5,8 @@
 //! Screenshots of each screen go to target/screenshots/desktop/.
 //!
 //! Needs the desktop packages and tauri-driver (scripts/install-test-deps) and a built ui/dist;
-//! `scripts/desktop-test` prepares all that and sets DESKBELL_E2E=1. Without it, this skips.
+//! `scripts/test` and `scripts/desktop-test` prepare all that and set DESKBELL_E2E=1. Without it,
+//! these skip.
 
 #[path = "support/desktop.rs"]
 mod desktop;
@@ -18,6 +19,7 @@ use deskbell_test_mailstack::MailStack;
 use desktop::Desktop;
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use webdriver::Session;
 
@@ -27,6 +29,21 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn shots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/desktop")
+}
+
+/// Whether the end-to-end tests run here, and if so this test's turn. They need the desktop
+/// packages, tauri-driver and a built ui/dist, which scripts/test and scripts/desktop-test
+/// prepare before setting DESKBELL_E2E=1; without it they skip. Each drives a whole desktop
+/// (X server, session bus, WebKit, mail stack), so they run one at a time even when the
+/// harness runs tests in parallel: each holds this guard to its end.
+fn e2e_turn() -> Option<MutexGuard<'static, ()>> {
+    if std::env::var("DESKBELL_E2E").is_err() {
+        eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
+        return None;
+    }
+    static TURN: Mutex<()> = Mutex::new(());
+    // A test that failed poisoned the lock; the next one still gets its turn.
+    Some(TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
 }
 
 fn css(id: &str) -> String {
@@ -196,10 +213,7 @@ fn show_status(s: &Session, status: &str) {
 
 #[test]
 fn the_owner_works_a_ticket_from_the_desktop() {
-    if std::env::var("DESKBELL_E2E").is_err() {
-        eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
-        return;
-    }
+    let Some(_turn) = e2e_turn() else { return };
     let w = World::new(true);
     let s = w.launch();
     s.wait(&css("empty-state"), WAIT);
@@ -418,10 +432,7 @@ fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
 /// a second launch brings the window back, and Quit ends everything.
 #[test]
 fn the_tray_and_a_second_launch_bring_the_window_back() {
-    if std::env::var("DESKBELL_E2E").is_err() {
-        eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
-        return;
-    }
+    let Some(_turn) = e2e_turn() else { return };
     let mut w = World::new(false);
     w.desktop.start_tray_host();
     let log = std::fs::File::create(w.desktop.dir.join("resident.log")).unwrap();
@@ -621,10 +632,7 @@ fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
 /// without hanging. The resident process needs no display either: it has no GTK.
 #[test]
 fn without_a_session_bus_deskbell_runs_and_says_so() {
-    if std::env::var("DESKBELL_E2E").is_err() {
-        eprintln!("skipped: run scripts/desktop-test (it builds ui/ and sets DESKBELL_E2E=1)");
-        return;
-    }
+    let Some(_turn) = e2e_turn() else { return };
     let w = World::new(false);
     let log_path = w.desktop.dir.join("no-bus.log");
     let _app = KillOnDrop(
