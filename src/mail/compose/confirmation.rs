@@ -1,17 +1,21 @@
 //! The visitor's confirmation that their request arrived: an automatic reply
-//! (`Auto-Submitted: auto-replied`, RFC 3834) quoting what they wrote, with its subject.
+//! (`Auto-Submitted: auto-replied`, RFC 3834) with the ticket's reference and what happens
+//! next.
 //!
-//! It answers the visitor from the business and points `Reply-To` at the owner's plus-address
-//! so a follow-up lands on the same ticket. Whether a visitor gets one at all
-//! (`mail.confirm_visitor`) is the caller's decision, not made here.
+//! It repeats **nothing** the visitor typed — not the message, not the name (neither in the
+//! greeting nor in `To`): the form is public and the address is whatever was typed, so a
+//! confirmation that echoed the visitor's words would let anyone make the owner's account
+//! deliver their text to any address. Only the owner's business name, the reference and fixed
+//! words go out. It answers the visitor from the business and points `Reply-To` at the owner's
+//! plus-address so a follow-up lands on the same ticket. Whether a visitor gets one at all
+//! (`mail.confirm_visitor`, the budgets, earlier bounces) is the caller's decision.
 
 use super::headers::{
-    business, mailbox, message, reply_to_visitor, sender, ticket_id, visitor_name, AutoSubmitted,
+    business, mailbox, message, reply_to_visitor, sender, ticket_id, AutoSubmitted,
     XAutoResponseSuppress,
 };
-use super::html::{escape, fill, issue_box, layout, pill, CONFIRMATION};
+use super::html::{escape, fill, layout, pill, CONFIRMATION};
 use super::mime::body;
-use super::text::clean_text;
 use super::{Common, ComposeError};
 use crate::domain::TicketId;
 use crate::mail::marks;
@@ -20,8 +24,6 @@ use crate::mail::marks;
 pub fn visitor_confirmation(c: &Common) -> Result<Vec<u8>, ComposeError> {
     let id = ticket_id(c)?;
     let t = c.ticket;
-    let visitor = visitor_name(t);
-    let issue = clean_text(&t.issue);
     let business = business(c);
     let us = business.as_deref().unwrap_or("us");
     let signed = business
@@ -29,21 +31,12 @@ pub fn visitor_confirmation(c: &Common) -> Result<Vec<u8>, ComposeError> {
         .map(|b| format!("{b}\n\n"))
         .unwrap_or_default();
 
-    let quoted: String = issue
-        .lines()
-        .map(|l| {
-            if l.is_empty() {
-                ">\n".to_string()
-            } else {
-                format!("> {l}\n")
-            }
-        })
-        .collect();
     let text = format!(
-        "Hi {visitor},\n\nThanks for getting in touch with {us}. Your request has reached us; \
-         its reference is {id}.\n\nWhat you wrote:\n\n{quoted}\nWhat happens next:\nWe'll \
-         answer you by email. If you want to add anything, just reply to this email: it goes \
-         straight to your request.\n\n{signed}-- \nAutomatic confirmation of request {id}.\n"
+        "Hello,\n\nThanks for getting in touch with {us}. Your request has reached us; its \
+         reference is {id}.\n\nWhat happens next:\nWe'll answer you by email. If you want to \
+         add anything, just reply to this email: it goes straight to your request.\n\nIf you \
+         did not write to {us}, someone typed your address by mistake: ignore this email and \
+         nothing more will come.\n\n{signed}-- \nAutomatic confirmation of request {id}.\n"
     );
 
     let signature = business
@@ -53,10 +46,8 @@ pub fn visitor_confirmation(c: &Common) -> Result<Vec<u8>, ComposeError> {
     let content = fill(
         CONFIRMATION,
         &[
-            ("visitor", &escape(&visitor)),
             ("business", &escape(us)),
             ("badge", &pill(&id)),
-            ("issue", &issue_box(&issue)),
             ("signature", &signature),
         ],
     );
@@ -68,13 +59,13 @@ pub fn visitor_confirmation(c: &Common) -> Result<Vec<u8>, ComposeError> {
             .map(|b| format!(" &middot; {}", escape(b)))
             .unwrap_or_default()
     );
-    let preheader = format!("Thanks, {visitor}. Your reference is {id}.");
+    let preheader = format!("Thanks for writing. Your reference is {id}.");
     let brand = escape(business.as_deref().unwrap_or(""));
     let html = layout(&id, &brand, &preheader, &content, &footer);
 
     message(c)?
         .from(sender(c)?)
-        .to(mailbox(Some(&visitor), &t.visitor.email, "visitor")?)
+        .to(mailbox(None, &t.visitor.email, "visitor")?)
         .reply_to(reply_to_visitor(c)?)
         .subject(confirmation_subject(&id))
         .header(AutoSubmitted("auto-replied".into()))
