@@ -9,6 +9,8 @@
 //! - [`resident`]: the process — its [`host::Host`], the core's lifecycle ([`running::Running`]),
 //!   and the platform pieces behind one module each: `tray`, `notify`, `autostart`, `window`
 //!   (single instance + the window channel). See docs/architecture.md, "Platforms".
+//!   It is the composition root: it wires the others, each of which takes narrow handles, and
+//!   none imports it (tests/module_graph.rs keeps the module graph acyclic).
 //!
 //! Every use case is a core call; nothing here knows SQL, SMTP or IMAP.
 
@@ -16,7 +18,6 @@ mod autostart;
 pub mod bindings;
 pub mod commands;
 pub mod dto;
-mod events;
 pub mod host;
 mod notify;
 pub mod resident;

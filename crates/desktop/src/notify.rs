@@ -5,8 +5,7 @@
 //! Waiting for the click blocks a thread until the notification closes, so at most
 //! [`MAX_WAITING`] notifications are watched at a time; past that they are shown unwatched.
 
-use crate::resident::Ctx;
-use crate::window;
+use crate::window::Windows;
 use deskbell::Event;
 use notify_rust::{Notification, Timeout};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,19 +39,21 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
     }
 }
 
-pub fn on_event(app: &Ctx, event: &Event) {
+/// Shows the notification for `event`, if it has one and notifications are not `paused`; a
+/// click opens its ticket in `windows`.
+pub fn on_event(paused: bool, windows: &Windows, event: &Event) {
     let Some((ticket, summary, body)) = content(event) else {
         return;
     };
-    if app.paused() {
+    if paused {
         tracing::debug!(%ticket, "notifications paused");
         return;
     }
-    let app = app.clone();
-    tokio::task::spawn_blocking(move || show(&app, &ticket, &summary, &body));
+    let windows = windows.clone();
+    tokio::task::spawn_blocking(move || show(&windows, &ticket, &summary, &body));
 }
 
-fn show(app: &Ctx, ticket: &str, summary: &str, body: &str) {
+fn show(windows: &Windows, ticket: &str, summary: &str, body: &str) {
     let shown = Notification::new()
         .appname("Deskbell")
         .summary(summary)
@@ -73,7 +74,7 @@ fn show(app: &Ctx, ticket: &str, summary: &str, body: &str) {
     }
     handle.wait_for_action(|action| {
         if action == "default" {
-            window::open(app, Some(ticket));
+            windows.open(Some(ticket));
         }
     });
     WAITING.fetch_sub(1, Ordering::SeqCst);

@@ -5,18 +5,26 @@
 //!
 //! One resident process per data directory: a second launch finds the first one's lock, asks
 //! it over the window channel to show its window, and exits.
+//!
+//! This module is the composition root: it owns the process's state ([`App`]) and hands each
+//! platform module only what it needs — the window channel a [`crate::Host`] and the
+//! [`Windows`] handle, notifications the paused switch and that handle, the tray its
+//! [`TrayActions`]. Nothing imports this module (tests/module_graph.rs).
 
 use crate::running::Running;
+use crate::tray::{TrayActions, TrayCell};
 use crate::window::Windows;
 use deskbell::launch::{Launch, Resolved};
 use deskbell::secrets::SecretStore;
+use deskbell::{Event, Inbox};
 use deskbell_wire::channel::{self, ToCore};
-use deskbell_wire::ApiError;
+use deskbell_wire::{ApiError, EVENT};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::sync::Notify;
 
 /// Everything the resident process runs, shared by its tasks; the window's commands reach it
@@ -27,7 +35,7 @@ pub struct App {
     settings_file: PathBuf,
     paused: AtomicBool,
     pub windows: Windows,
-    pub tray: crate::tray::TrayCell,
+    pub tray: TrayCell,
     /// Notified by the tray's Quit.
     pub quit: Notify,
     launched_at: Instant,
@@ -44,6 +52,56 @@ impl App {
 
     pub fn set_paused(&self, paused: bool) {
         self.paused.store(paused, Ordering::Relaxed);
+    }
+}
+
+impl TrayActions for App {
+    fn inbox(&self) -> Inbox {
+        self.running.inbox()
+    }
+
+    fn paused(&self) -> bool {
+        App::paused(self)
+    }
+
+    fn set_paused(&self, paused: bool) {
+        App::set_paused(self, paused);
+    }
+
+    fn open(&self, ticket: Option<&str>) {
+        self.windows.open(ticket);
+    }
+
+    fn quit(&self) {
+        self.quit.notify_one();
+    }
+
+    fn tray(&self) -> &TrayCell {
+        &self.tray
+    }
+}
+
+/// Forwards the core's live events: to the window ("deskbell:event", the payload as the core
+/// serialises it, over the window channel), to notifications, and to the tray (count).
+async fn forward(app: Ctx, mut events: Receiver<Event>) {
+    loop {
+        match events.recv().await {
+            Ok(event) => {
+                tracing::info!(event = %serde_json::to_string(&event).unwrap_or_default(), "event");
+                match serde_json::to_value(&event) {
+                    Ok(payload) => app.windows.publish(EVENT, payload),
+                    Err(e) => tracing::warn!(error = %e, "cannot encode an event"),
+                }
+                crate::notify::on_event(app.paused(), &app.windows, &event);
+                crate::tray::refresh_soon(&app);
+            }
+            // Missed some: the window refreshes on the next event; the tray now.
+            Err(RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "event stream lagged");
+                crate::tray::refresh_soon(&app);
+            }
+            Err(RecvError::Closed) => return,
+        }
     }
 }
 
@@ -74,7 +132,7 @@ impl crate::Host for Ctx {
             .load_config(std::env::vars())
             .map_err(|e| ApiError::new("config", format!("cannot read the saved settings: {e}")))?;
         let restarted = self.running.restart(config).await?;
-        tokio::spawn(crate::events::forward(self.clone(), restarted.events));
+        tokio::spawn(forward(self.clone(), restarted.events));
         crate::tray::refresh_soon(self);
         restarted.outcome
     }
@@ -224,11 +282,15 @@ async fn serve(launch: Resolved, hidden: bool, launched_at: Instant) -> anyhow::
         launched_at,
         first_list: Once::new(),
     });
-    tokio::spawn(crate::window::serve(app.clone(), listener));
-    tokio::spawn(crate::events::forward(app.clone(), events));
+    tokio::spawn(crate::window::serve(
+        app.clone(),
+        app.windows.clone(),
+        listener,
+    ));
+    tokio::spawn(forward(app.clone(), events));
     crate::tray::install(&app).await;
     if !hidden {
-        crate::window::open(&app, None);
+        app.windows.open(None);
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {

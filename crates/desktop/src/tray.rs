@@ -4,16 +4,34 @@
 //! window. Where no tray host (StatusNotifierWatcher) is on the session bus there is no tray:
 //! a log line says so, and a second launch of Deskbell opens the window instead.
 
-use crate::resident::{App, Ctx};
-use crate::window;
 use deskbell::domain::Status;
 use deskbell::inbox::Filter;
+use deskbell::Inbox;
 use ksni::menu::{CheckmarkItem, StandardItem};
 use ksni::{MenuItem, TrayMethods};
-use std::sync::{Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// How many waiting tickets the menu lists.
 const MENU_TICKETS: usize = 5;
+
+/// What the tray asks of the process that shows it (the resident process implements it).
+pub trait TrayActions: Send + Sync + 'static {
+    /// The inbox the count and the newest waiting tickets come from.
+    fn inbox(&self) -> Inbox;
+
+    fn paused(&self) -> bool;
+
+    fn set_paused(&self, paused: bool);
+
+    /// Shows the window, optionally on one ticket.
+    fn open(&self, ticket: Option<&str>);
+
+    /// Quits Deskbell.
+    fn quit(&self);
+
+    /// Where the installed tray is kept ([`install`] fills it, [`refresh_soon`] reads it).
+    fn tray(&self) -> &TrayCell;
+}
 
 /// The running tray, once installed.
 #[derive(Default)]
@@ -27,16 +45,17 @@ impl TrayCell {
 
 /// What the tray shows; rebuilt by [`refresh_soon`].
 pub struct Bell {
-    app: Weak<App>,
+    /// Weak: the actions' owner keeps the tray (in its [`TrayCell`]), not the other way round.
+    app: Weak<dyn TrayActions>,
     waiting: usize,
     /// (ticket id, "visitor — first line") of the newest waiting tickets.
     newest: Vec<(String, String)>,
     paused: bool,
 }
 
-fn with_app(bell: &Bell, f: impl FnOnce(&Ctx)) {
+fn with_app(bell: &Bell, f: impl FnOnce(&dyn TrayActions)) {
     if let Some(app) = bell.app.upgrade() {
-        f(&app);
+        f(&*app);
     }
 }
 
@@ -62,14 +81,14 @@ impl ksni::Tray for Bell {
     }
 
     fn activate(&mut self, _x: i32, _y: i32) {
-        with_app(self, |app| window::open(app, None));
+        with_app(self, |app| app.open(None));
     }
 
     fn menu(&self) -> Vec<MenuItem<Self>> {
         let mut items: Vec<MenuItem<Self>> = vec![
             StandardItem {
                 label: "Open Deskbell".into(),
-                activate: Box::new(|b: &mut Self| with_app(b, |app| window::open(app, None))),
+                activate: Box::new(|b: &mut Self| with_app(b, |app| app.open(None))),
                 ..Default::default()
             }
             .into(),
@@ -86,9 +105,7 @@ impl ksni::Tray for Bell {
             items.push(
                 StandardItem {
                     label: label.chars().take(60).collect(),
-                    activate: Box::new(move |b: &mut Self| {
-                        with_app(b, |app| window::open(app, Some(&id)))
-                    }),
+                    activate: Box::new(move |b: &mut Self| with_app(b, |app| app.open(Some(&id)))),
                     ..Default::default()
                 }
                 .into(),
@@ -111,7 +128,7 @@ impl ksni::Tray for Bell {
         items.push(
             StandardItem {
                 label: "Quit Deskbell".into(),
-                activate: Box::new(|b: &mut Self| with_app(b, |app| app.quit.notify_one())),
+                activate: Box::new(|b: &mut Self| with_app(b, |app| app.quit())),
                 ..Default::default()
             }
             .into(),
@@ -155,9 +172,10 @@ fn decode(png_bytes: &[u8]) -> Vec<ksni::Icon> {
 }
 
 /// Installs the tray if a tray host is there.
-pub async fn install(app: &Ctx) {
+pub async fn install<A: TrayActions>(app: &Arc<A>) {
+    let weak: Weak<dyn TrayActions> = Arc::<A>::downgrade(app);
     let bell = Bell {
-        app: std::sync::Arc::downgrade(app),
+        app: weak,
         waiting: 0,
         newest: Vec::new(),
         paused: app.paused(),
@@ -165,7 +183,7 @@ pub async fn install(app: &Ctx) {
     match bell.spawn().await {
         Ok(handle) => {
             tracing::info!("tray icon installed");
-            if let Ok(mut cell) = app.tray.0.lock() {
+            if let Ok(mut cell) = app.tray().0.lock() {
                 *cell = Some(handle);
             }
             refresh_soon(app);
@@ -179,8 +197,8 @@ pub async fn install(app: &Ctx) {
 }
 
 /// Recomputes the count, icon and menu in the background.
-pub fn refresh_soon(app: &Ctx) {
-    let Some(handle) = app.tray.get() else {
+pub fn refresh_soon<A: TrayActions>(app: &Arc<A>) {
+    let Some(handle) = app.tray().get() else {
         return;
     };
     let app = app.clone();
@@ -190,7 +208,7 @@ pub fn refresh_soon(app: &Ctx) {
             include_spam: false,
             limit: None,
         };
-        let waiting = match app.running.inbox().tickets(filter).await {
+        let waiting = match app.inbox().tickets(filter).await {
             Ok(w) => w,
             Err(e) => return tracing::warn!(error = %e, "cannot update the tray"),
         };

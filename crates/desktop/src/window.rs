@@ -6,17 +6,21 @@
 //! still starting is told once it connects. Closing the window ends its process, and with it
 //! every byte of WebKit; the resident process never loads a web view.
 
-use crate::resident::Ctx;
+use crate::Host;
 use deskbell_wire::channel::{self as ipc, ToCore, ToWindow};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::io::BufReader;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
 
-/// The window's process and the channel to it.
-pub struct Windows {
+/// The window's process and the channel to it: a cheap handle, cloned by whoever opens the
+/// window or publishes to it (the tray, notifications, the event forwarder, the channel).
+#[derive(Clone)]
+pub struct Windows(Arc<Shared>);
+
+struct Shared {
     socket: PathBuf,
     /// Live events and open requests, to every connected window.
     tx: broadcast::Sender<ToWindow>,
@@ -44,56 +48,77 @@ impl Windows {
         std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))?;
         listener.set_nonblocking(true)?;
         let (tx, _) = broadcast::channel(256);
-        let windows = Self {
+        let windows = Self(Arc::new(Shared {
             socket,
             tx,
             proc: Mutex::new(Proc::default()),
-        };
+        }));
         Ok((windows, listener))
     }
 
     pub fn socket(&self) -> &Path {
-        &self.socket
+        &self.0.socket
     }
 
     /// Passes a live event to the window, if there is one.
     pub fn publish(&self, name: &str, payload: serde_json::Value) {
-        let _ = self.tx.send(ToWindow::Event {
+        let _ = self.0.tx.send(ToWindow::Event {
             name: name.to_string(),
             payload,
         });
     }
 
     fn proc(&self) -> std::sync::MutexGuard<'_, Proc> {
-        self.proc.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.proc.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Deskbell is quitting: the window goes too.
     pub fn close(&self) {
-        let _ = self.tx.send(ToWindow::Close);
-        let _ = std::fs::remove_file(&self.socket);
+        let _ = self.0.tx.send(ToWindow::Close);
+        let _ = std::fs::remove_file(&self.0.socket);
     }
-}
 
-/// Shows the window (starting its process if needed), optionally on one ticket.
-pub fn open(app: &Ctx, ticket: Option<&str>) {
-    // Only a well-formed id reaches the window's command line or the page.
-    let ticket = ticket
-        .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok())
-        .map(str::to_string);
-    let windows = &app.windows;
-    let mut proc = windows.proc();
-    if proc.child.is_some() {
-        if proc.connected > 0 {
-            let _ = windows.tx.send(ToWindow::Open { ticket });
-        } else {
-            proc.pending = Some(ticket);
+    /// Shows the window (starting its process if needed), optionally on one ticket.
+    pub fn open(&self, ticket: Option<&str>) {
+        // Only a well-formed id reaches the window's command line or the page.
+        let ticket = ticket
+            .filter(|t| t.parse::<deskbell::domain::TicketId>().is_ok())
+            .map(str::to_string);
+        let mut proc = self.proc();
+        if proc.child.is_some() {
+            if proc.connected > 0 {
+                let _ = self.0.tx.send(ToWindow::Open { ticket });
+            } else {
+                proc.pending = Some(ticket);
+            }
+            return;
         }
-        return;
+        match self.start(ticket.as_deref()) {
+            Ok(child) => proc.child = Some(child),
+            Err(e) => tracing::error!(error = %e, "cannot start the window"),
+        }
     }
-    match start(app, windows.socket(), ticket.as_deref()) {
-        Ok(child) => proc.child = Some(child),
-        Err(e) => tracing::error!(error = %e, "cannot start the window"),
+
+    fn start(&self, ticket: Option<&str>) -> std::io::Result<u32> {
+        let mut cmd = std::process::Command::new(program()?);
+        cmd.arg("--ipc").arg(self.socket());
+        if let Some(t) = ticket {
+            cmd.arg("--ticket").arg(t);
+        }
+        let mut child = cmd.spawn()?;
+        let pid = child.id();
+        tracing::info!(pid, "window process started");
+        let windows = self.clone();
+        std::thread::spawn(move || {
+            let status = child.wait();
+            tracing::info!(pid, ?status, "window process ended");
+            let mut proc = windows.proc();
+            if proc.child == Some(pid) {
+                proc.child = None;
+                proc.pending = None;
+            }
+        });
+        Ok(pid)
     }
 }
 
@@ -102,33 +127,15 @@ fn program() -> std::io::Result<PathBuf> {
     Ok(std::env::current_exe()?.with_file_name("deskbell-window"))
 }
 
-fn start(app: &Ctx, socket: &Path, ticket: Option<&str>) -> std::io::Result<u32> {
-    let mut cmd = std::process::Command::new(program()?);
-    cmd.arg("--ipc").arg(socket);
-    if let Some(t) = ticket {
-        cmd.arg("--ticket").arg(t);
-    }
-    let mut child = cmd.spawn()?;
-    let pid = child.id();
-    tracing::info!(pid, "window process started");
-    let app = app.clone();
-    std::thread::spawn(move || {
-        let status = child.wait();
-        tracing::info!(pid, ?status, "window process ended");
-        let mut proc = app.windows.proc();
-        if proc.child == Some(pid) {
-            proc.child = None;
-            proc.pending = None;
-        }
-    });
-    Ok(pid)
-}
-
-/// Accepts the window process's connections for as long as the app runs.
-pub async fn serve(app: Ctx, listener: std::os::unix::net::UnixListener) {
+/// Accepts the window process's connections for as long as the app runs; each call it makes
+/// is dispatched to `host` ([`crate::commands::dispatch`]).
+pub async fn serve<H>(host: H, windows: Windows, listener: std::os::unix::net::UnixListener)
+where
+    H: Host + Clone + 'static,
+{
     use std::os::unix::fs::MetadataExt;
     // The socket file is ours: its owner is this process's user.
-    let me = std::fs::metadata(app.windows.socket()).map(|m| m.uid());
+    let me = std::fs::metadata(windows.socket()).map(|m| m.uid());
     let (listener, me) = match (UnixListener::from_std(listener), me) {
         (Ok(l), Ok(me)) => (l, me),
         (Err(e), _) | (_, Err(e)) => {
@@ -146,7 +153,7 @@ pub async fn serve(app: Ctx, listener: std::os::unix::net::UnixListener) {
         };
         match stream.peer_cred() {
             Ok(cred) if cred.uid() == me => {
-                tokio::spawn(connection(app.clone(), stream));
+                tokio::spawn(connection(host.clone(), windows.clone(), stream));
             }
             other => tracing::warn!(
                 ?other,
@@ -156,10 +163,13 @@ pub async fn serve(app: Ctx, listener: std::os::unix::net::UnixListener) {
     }
 }
 
-async fn connection(app: Ctx, stream: UnixStream) {
+async fn connection<H>(host: H, windows: Windows, stream: UnixStream)
+where
+    H: Host + Clone + 'static,
+{
     let (read, mut write) = stream.into_split();
     let (out, mut out_rx) = mpsc::channel::<ToWindow>(64);
-    let mut events = app.windows.tx.subscribe();
+    let mut events = windows.0.tx.subscribe();
     let writer = tokio::spawn(async move {
         loop {
             let message = tokio::select! {
@@ -185,7 +195,7 @@ async fn connection(app: Ctx, stream: UnixStream) {
                 is_window = true;
                 tracing::info!("window connected");
                 let pending = {
-                    let mut proc = app.windows.proc();
+                    let mut proc = windows.proc();
                     proc.connected += 1;
                     proc.pending.take()
                 };
@@ -196,15 +206,15 @@ async fn connection(app: Ctx, stream: UnixStream) {
             Ok(ToCore::Hello) => {}
             Ok(ToCore::Call { id, cmd, args }) => {
                 tracing::debug!(id, %cmd, "window call");
-                let app = app.clone();
+                let host = host.clone();
                 let out = out.clone();
                 tokio::spawn(async move {
-                    let result = crate::commands::dispatch(&app, &cmd, args).await;
+                    let result = crate::commands::dispatch(&host, &cmd, args).await;
                     let _ = out.send(ToWindow::Reply { id, result }).await;
                 });
             }
             // A second launch of Deskbell.
-            Ok(ToCore::Open { ticket }) => open(&app, ticket.as_deref()),
+            Ok(ToCore::Open { ticket }) => windows.open(ticket.as_deref()),
             Err(ipc::FrameError::Closed) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "window channel: dropping the connection");
@@ -215,6 +225,6 @@ async fn connection(app: Ctx, stream: UnixStream) {
     drop(out);
     writer.abort();
     if is_window {
-        app.windows.proc().connected -= 1;
+        windows.proc().connected -= 1;
     }
 }
