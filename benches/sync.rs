@@ -341,7 +341,12 @@ async fn deskbell_first_sync(ms_: &MailStack, upstream: SocketAddr, p: &Prepared
     let t = Instant::now();
     let passes = tokio::time::timeout(
         Duration::from_secs(600),
-        deskbell::mail::imap::sync::once(&inbox, &target, &opts),
+        deskbell::mail::imap::sync::once(
+            &inbox.ports(),
+            inbox.mail().expect("mail is set up"),
+            &target,
+            &opts,
+        ),
     )
     .await
     .expect("Deskbell's first sync finished within 10 minutes")

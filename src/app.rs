@@ -104,7 +104,8 @@ impl Deskbell {
                 let target =
                     crate::mail::imap::Target::from_account(&config.imap, Some(&m.owner_email))?;
                 Some(tokio::spawn(crate::mail::imap::sync::run(
-                    inbox.clone(),
+                    inbox.ports(),
+                    m.clone(),
                     target,
                     sync_options(config),
                     sync_health.clone(),

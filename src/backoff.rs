@@ -2,9 +2,10 @@
 //! could not be sent) and the IMAP sync (a connection that failed).
 //!
 //! It owns the arithmetic only. Whether to retry at all is the error's answer
-//! (`is_transient()`), and the jitter draw is an input, so the delays are testable; [`draw`] is
-//! the one place that reads the OS random source for it.
+//! (`is_transient()`), and the jitter draw is an input, so the delays are testable; [`draw`]
+//! turns bytes of the given [`Random`] (the workers' `ports.random`) into that draw.
 
+use crate::random::Random;
 use std::time::Duration;
 
 /// Doubling stops after this many steps (the cap is reached long before anyway).
@@ -33,18 +34,17 @@ impl Backoff {
     }
 }
 
-/// A uniform draw in [0, 1] from the OS random source (0.5 — no jitter — if it fails).
-pub fn draw() -> f64 {
+/// A uniform draw in [0, 1] from `random`.
+pub fn draw(random: &dyn Random) -> f64 {
     let mut b = [0u8; 4];
-    match getrandom::fill(&mut b) {
-        Ok(()) => f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX),
-        Err(_) => 0.5,
-    }
+    random.fill(&mut b);
+    f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::{OsRandom, SeqRandom};
 
     const B: Backoff = Backoff {
         first: Duration::from_secs(2),
@@ -71,9 +71,39 @@ mod tests {
 
     #[test]
     fn draws_are_in_range_and_vary() {
-        let mut seen: Vec<f64> = (0..50).map(|_| draw()).collect();
-        assert!(seen.iter().all(|d| (0.0..=1.0).contains(d)));
-        seen.dedup();
-        assert!(seen.len() > 1, "{seen:?}");
+        let seq = SeqRandom::new(7);
+        for random in [&OsRandom as &dyn Random, &seq] {
+            let mut seen: Vec<f64> = (0..50).map(|_| draw(random)).collect();
+            assert!(seen.iter().all(|d| (0.0..=1.0).contains(d)));
+            seen.dedup();
+            assert!(seen.len() > 1, "{seen:?}");
+        }
+    }
+
+    #[test]
+    fn jitter_from_a_seeded_source_repeats_and_stays_in_the_spread() {
+        let delays = |seed| {
+            let r = SeqRandom::new(seed);
+            (0..200)
+                .map(|i| B.delay(i % 8, draw(&r)))
+                .collect::<Vec<_>>()
+        };
+        let a = delays(3);
+        assert_eq!(a, delays(3), "the same seed, the same delays");
+        assert_ne!(a, delays(4));
+        for (i, d) in a.iter().enumerate() {
+            let full = B.delay(i as u32 % 8, 0.5).as_secs_f64();
+            let d = d.as_secs_f64();
+            assert!(
+                d >= full * 0.5 - 1e-9 && d <= full * 1.5 + 1e-9,
+                "{i}: {d} vs {full}"
+            );
+        }
+        // The draws cover the spread, not one corner of it.
+        let lows = a
+            .iter()
+            .zip(0..)
+            .filter(|(d, i)| d.as_secs_f64() < B.delay(i % 8, 0.5).as_secs_f64());
+        assert!((50..150).contains(&lows.count()));
     }
 }

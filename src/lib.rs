@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod intake;
 pub mod launch;
 pub mod mail;
+pub mod random;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -60,6 +60,10 @@ fn site_add_prints_token_and_snippet_and_lists() {
         snippet.contains(token) && snippet.contains("/widget.js"),
         "{snippet}"
     );
+    assert!(
+        !snippet.contains("data-support-email"),
+        "no owner address, no mail fallback: {snippet}"
+    );
 
     let human = run(
         dir.path(),
@@ -74,6 +78,24 @@ fn site_add_prints_token_and_snippet_and_lists() {
 
     let list = ok_json(dir.path(), &["site", "list", "--json"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
+    // With an owner, the widget's mail fallback writes to the support address.
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["site", "list", "--json"])
+        .env_remove("DESKBELL_CONFIG")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("DESKBELL_OWNER_TIMEZONE", "UTC")
+        .env("DESKBELL_OWNER_EMAIL", "rosa@gmail.com")
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let snippet = list[0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains(r#"data-support-email="rosa+support@gmail.com""#),
+        "{snippet}"
+    );
     let dup = run(
         dir.path(),
         &["site", "add", "Second", "--origin", "https://x.example"],

@@ -347,7 +347,7 @@ async fn canned_replies_save_update_list_delete() {
 
 fn html_mail_with_attachment() -> Vec<u8> {
     "From: Ana <ana@example.com>\r\n\
-     To: rosa@bakery.example\r\n\
+     To: rosa+support@bakery.example\r\n\
      Subject: Cake photo\r\n\
      Message-ID: <cake-1@example.com>\r\n\
      Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\
@@ -405,8 +405,13 @@ async fn thread_entries_carry_ids_html_and_attachments() {
     assert_eq!(got.data, b"rye: vegan");
 
     // A mail-born ticket: the stored (sanitised) HTML and the attachment's row id.
-    let Outcome::Created { ticket_id } = import(&inbox, html_mail_with_attachment()).await.unwrap()
-    else {
+    let Outcome::Created { ticket_id } = import(
+        &inbox.ports(),
+        inbox.mail().unwrap(),
+        html_mail_with_attachment(),
+    )
+    .await
+    .unwrap() else {
         panic!("expected a new ticket")
     };
     let id: TicketId = ticket_id.parse().unwrap();

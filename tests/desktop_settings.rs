@@ -2,11 +2,11 @@
 //! the keys the window does not edit, and never holds a password; passwords go to a
 //! `SecretStore` (the 0600 file fallback, and an in-memory one standing in for a keychain).
 
-use deskbell::config::Config;
+use deskbell::config::{Config, NewTickets};
 use deskbell::secrets::{fill_secrets, FileStore, SecretError, SecretStore};
 use deskbell::settings::{
-    self, AccountInput, IntakeSettings, NotificationSettings, Owner, Preset, Security,
-    SettingsInput,
+    self, AccountInput, IntakeSettings, MailSettings, NotificationSettings, Owner, Preset,
+    Security, SettingsInput,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -56,6 +56,7 @@ fn input(password: Option<&str>) -> SettingsInput {
             listen: "127.0.0.1:7979".into(),
             public_url: "https://help.rosa.example".into(),
         },
+        mail: None,
         notifications: NotificationSettings {
             enabled: true,
             paused: true,
@@ -176,6 +177,90 @@ fn keys_the_window_does_not_edit_survive_and_a_hand_written_password_moves_out()
     let saved = settings::save(&path, &inp, &secrets).unwrap();
     assert!(!saved.smtp.has_password);
     assert!(!saved.configured);
+}
+
+#[test]
+fn which_mail_makes_tickets_and_the_budget_are_saved_and_the_old_key_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[owner]\nemail = \"rosa@gmail.com\"\n[mail]\ntickets_from_email = true\nmax_age_hours = 12\n",
+    )
+    .unwrap();
+    let secrets = MemoryStore::default();
+    let before = settings::load(&path, &secrets).unwrap();
+    assert_eq!(
+        before.mail.settings.new_tickets,
+        NewTickets::All,
+        "an old config that asked for every mail keeps it"
+    );
+    assert_eq!(before.mail.settings.support_address, "");
+    assert_eq!(
+        before.mail.default_support_address,
+        "rosa+support@gmail.com"
+    );
+    assert_eq!(before.mail.settings.daily_send_limit, 400);
+
+    let mut inp = input(None);
+    inp.mail = Some(MailSettings {
+        new_tickets: NewTickets::Support,
+        support_address: " help@rosa.example ".into(),
+        daily_send_limit: 1800,
+    });
+    let saved = settings::save(&path, &inp, &secrets).unwrap();
+    assert_eq!(saved.mail.settings.support_address, "help@rosa.example");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("tickets_from_email"), "{text}");
+    let cfg = load_back(&path);
+    assert_eq!(cfg.mail.new_tickets(), NewTickets::Support);
+    assert_eq!(
+        cfg.mail
+            .support_address(cfg.owner.email.as_deref())
+            .as_deref(),
+        Some("help@rosa.example")
+    );
+    assert_eq!(cfg.mail.daily_send_limit, 1800);
+    assert_eq!(
+        cfg.mail.max_age_hours, 12,
+        "keys the window does not edit stay"
+    );
+
+    // Blank = the default plus-address again; a bad address or limit is refused by key.
+    inp.mail.as_mut().unwrap().support_address = "".into();
+    let saved = settings::save(&path, &inp, &secrets).unwrap();
+    assert_eq!(saved.mail.settings.support_address, "");
+    let cfg = load_back(&path);
+    assert_eq!(
+        cfg.mail
+            .support_address(cfg.owner.email.as_deref())
+            .as_deref(),
+        Some("rosa+support@gmail.com")
+    );
+    for (m, key) in [
+        (
+            MailSettings {
+                new_tickets: NewTickets::Support,
+                support_address: "help".into(),
+                daily_send_limit: 400,
+            },
+            "mail.support_address",
+        ),
+        (
+            MailSettings {
+                new_tickets: NewTickets::Off,
+                support_address: "".into(),
+                daily_send_limit: 0,
+            },
+            "mail.daily_send_limit",
+        ),
+    ] {
+        inp.mail = Some(m);
+        let e = settings::save(&path, &inp, &secrets)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(key), "{e}");
+    }
 }
 
 #[test]

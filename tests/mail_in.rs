@@ -9,9 +9,14 @@ use std::sync::Arc;
 
 const OWNER: &str = "rosa@bakery.example";
 
+/// Any mail from a person may start a ticket here (`new_tickets = "all"`): these tests are
+/// about threading and storage. Which mail may start one by default (only mail to the support
+/// address) is proven in mail::thread's tests and, over IMAP, in tests/mail_sync.rs.
 fn inbox(dir: &std::path::Path) -> Inbox {
     let cfg = Config::from_toml(
-        &format!("[owner]\nemail = \"{OWNER}\"\ntimezone = \"UTC\"\n"),
+        &format!(
+            "[owner]\nemail = \"{OWNER}\"\ntimezone = \"UTC\"\n[mail]\nnew_tickets = \"all\"\n"
+        ),
         "test",
         Vec::<(String, String)>::new(),
     )
@@ -73,7 +78,9 @@ async fn a_reply_threads_once_and_reopens_the_ticket() {
         &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Re: Is the rye bread vegan? [{id}]\r\nMessage-ID: <ana-1@example.com>\r\nIn-Reply-To: <{reply_mid}>\r\n"),
         "Great, thanks! I'll pick one up.\r\n\r\nOn Wed, 25 Nov 2026 at 09:00, Rosa <rosa@bakery.example> wrote:\r\n> Yes, it is.\r\n",
     );
-    let first = import(&inbox, raw.clone()).await.unwrap();
+    let first = import(&inbox.ports(), inbox.mail().unwrap(), raw.clone())
+        .await
+        .unwrap();
     assert_eq!(
         first,
         Outcome::Appended {
@@ -81,7 +88,12 @@ async fn a_reply_threads_once_and_reopens_the_ticket() {
             rule: Rule::SignedToken
         }
     );
-    assert_eq!(import(&inbox, raw).await.unwrap(), Outcome::Duplicate);
+    assert_eq!(
+        import(&inbox.ports(), inbox.mail().unwrap(), raw)
+            .await
+            .unwrap(),
+        Outcome::Duplicate
+    );
     let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();
     let incoming: Vec<_> = view
         .messages
@@ -109,7 +121,12 @@ async fn a_reply_threads_once_and_reopens_the_ticket() {
         &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: Re: x\r\nMessage-ID: <ana-1@example.com>\r\n"),
         "different bytes, same id",
     );
-    assert_eq!(import(&inbox, again).await.unwrap(), Outcome::Duplicate);
+    assert_eq!(
+        import(&inbox.ports(), inbox.mail().unwrap(), again)
+            .await
+            .unwrap(),
+        Outcome::Duplicate
+    );
 }
 
 #[tokio::test]
@@ -127,7 +144,9 @@ async fn strangers_automatic_mail_and_bounces() {
         &format!("From: Mallory <mallory@evil.example>\r\nTo: {OWNER}\r\nSubject: Re: [{id}] please refund me\r\nMessage-ID: <m-1@evil.example>\r\n"),
         "Refund to my account please.",
     );
-    let out = import(&inbox, stranger).await.unwrap();
+    let out = import(&inbox.ports(), inbox.mail().unwrap(), stranger)
+        .await
+        .unwrap();
     let Outcome::Created { ticket_id } = out else {
         panic!("{out:?}")
     };
@@ -145,7 +164,9 @@ async fn strangers_automatic_mail_and_bounces() {
         "I am away until Monday.",
     );
     assert_eq!(
-        import(&inbox, ooo).await.unwrap(),
+        import(&inbox.ports(), inbox.mail().unwrap(), ooo)
+            .await
+            .unwrap(),
         Outcome::Ignored("automatic reply")
     );
     let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();
@@ -161,7 +182,9 @@ async fn strangers_automatic_mail_and_bounces() {
     let bounce = format!(
         "From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nTo: {OWNER}\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; ana@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {OWNER}\r\nTo: ana@example.com\r\nMessage-ID: <{reply_mid}>\r\nSubject: Re: x\r\n--b--\r\n"
     );
-    let out = import(&inbox, bounce.into_bytes()).await.unwrap();
+    let out = import(&inbox.ports(), inbox.mail().unwrap(), bounce.into_bytes())
+        .await
+        .unwrap();
     assert_eq!(
         out,
         Outcome::Bounced {
@@ -175,6 +198,35 @@ async fn strangers_automatic_mail_and_bounces() {
         .find(|m| m.message_id.as_deref() == Some(reply_mid.as_str()))
         .unwrap();
     assert_eq!(sent.state.as_deref(), Some("failed"));
+
+    // An address that bounced gets no more automatic mail: her next web ticket is stored and
+    // notified to the owner, but no confirmation goes to her.
+    let confirmations = || {
+        let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM outbox WHERE kind = 'confirmation' AND rcpt = 'ana@example.com'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+    };
+    let before = confirmations();
+    web_ticket(&inbox, "ana@example.com").await;
+    assert_eq!(
+        confirmations(),
+        before,
+        "no confirmation to a bounced address"
+    );
+    web_ticket(&inbox, "bea@example.com").await;
+    let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
+    let bea: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE kind = 'confirmation' AND rcpt = 'bea@example.com'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bea, 1, "other addresses still get theirs");
 }
 
 #[tokio::test]
@@ -185,7 +237,9 @@ async fn widget_fallback_mail_becomes_a_ticket_with_the_visitors_details() {
         &format!("From: Sam Lee <sam@example.com>\r\nTo: {OWNER}\r\nSubject: Support request from Sam Lee\r\nMessage-ID: <w-1@example.com>\r\n"),
         "My cake order for Saturday hasn't been confirmed yet.\r\nOrder #4411.\r\n\r\n--- Deskbell ticket request ---\r\nName: Sam Lee\r\nEmail: sam@example.com\r\nPhone: +1 (555) 010-2030\r\nPage: https://rosa.example/order?item=cake\r\nSession: 3af529fd\r\n",
     );
-    let out = import(&inbox, raw).await.unwrap();
+    let out = import(&inbox.ports(), inbox.mail().unwrap(), raw)
+        .await
+        .unwrap();
     let Outcome::Created { ticket_id } = out else {
         panic!("{out:?}")
     };
@@ -228,7 +282,9 @@ async fn mbox_files_import_every_message() {
     assert_eq!(parts.len(), 2);
     for raw in parts {
         assert!(matches!(
-            import(&inbox, raw).await.unwrap(),
+            import(&inbox.ports(), inbox.mail().unwrap(), raw)
+                .await
+                .unwrap(),
             Outcome::Created { .. }
         ));
     }
@@ -263,7 +319,9 @@ async fn arbitrary_bytes_never_panic_the_pipeline() {
             let at = (next() as usize) % raw.len();
             raw[at] = next() as u8;
         }
-        let _ = import(&inbox, raw).await.unwrap();
+        let _ = import(&inbox.ports(), inbox.mail().unwrap(), raw)
+            .await
+            .unwrap();
     }
 }
 
@@ -276,7 +334,9 @@ async fn attachments_over_25_mb_are_left_out_and_said_so() {
     let raw = format!(
         "From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: photos\r\nMessage-ID: <big@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHere are the photos.\r\n--b\r\nContent-Type: text/plain; name=\"note.txt\"\r\nContent-Disposition: attachment; filename=\"note.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{small}\r\n--b\r\nContent-Type: image/jpeg; name=\"huge.jpg\"\r\nContent-Disposition: attachment; filename=\"huge.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n--b--\r\n"
     );
-    let out = import(&inbox, raw.into_bytes()).await.unwrap();
+    let out = import(&inbox.ports(), inbox.mail().unwrap(), raw.into_bytes())
+        .await
+        .unwrap();
     let Outcome::Created { ticket_id } = out else {
         panic!("{out:?}")
     };
@@ -300,7 +360,9 @@ async fn html_is_stored_sanitised_with_remote_images_blocked() {
     let raw = format!(
         "From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: html\r\nMessage-ID: <h@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p onclick=\"x()\">Is the <b>rye</b> vegan?</p><script>alert(1)</script><img src=\"https://tracker.example/p.gif\">\r\n"
     );
-    let out = import(&inbox, raw.into_bytes()).await.unwrap();
+    let out = import(&inbox.ports(), inbox.mail().unwrap(), raw.into_bytes())
+        .await
+        .unwrap();
     assert!(matches!(out, Outcome::Created { .. }), "{out:?}");
     let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
     let html: String = conn
@@ -337,10 +399,14 @@ async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
         "From: Bo <bo@example.com>\r\nTo: rosa@bakery.example\r\nSubject: Gluten free?\r\nMessage-ID: <bo-1@example.com>\r\n",
         "Do you bake gluten-free bread?",
     );
-    let Outcome::Created { ticket_id } = import_from(&inbox, first, Some(origin(1, 9001)))
-        .await
-        .unwrap()
-    else {
+    let Outcome::Created { ticket_id } = import_from(
+        &inbox.ports(),
+        inbox.mail().unwrap(),
+        first,
+        Some(origin(1, 9001)),
+    )
+    .await
+    .unwrap() else {
         panic!("a new ticket from email")
     };
     // Bo's client dropped every header that could thread it; only Gmail knows the thread.
@@ -349,9 +415,14 @@ async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
         "And rye?",
     );
     assert_eq!(
-        import_from(&inbox, bare.clone(), Some(origin(2, 9001)))
-            .await
-            .unwrap(),
+        import_from(
+            &inbox.ports(),
+            inbox.mail().unwrap(),
+            bare.clone(),
+            Some(origin(2, 9001))
+        )
+        .await
+        .unwrap(),
         Outcome::Appended {
             ticket_id: ticket_id.clone(),
             rule: Rule::GmailThread
@@ -363,9 +434,14 @@ async fn a_gmail_thread_id_threads_onto_the_known_ticket() {
         "And rye??",
     );
     assert!(matches!(
-        import_from(&inbox, other, Some(origin(3, 9002)))
-            .await
-            .unwrap(),
+        import_from(
+            &inbox.ports(),
+            inbox.mail().unwrap(),
+            other,
+            Some(origin(3, 9002))
+        )
+        .await
+        .unwrap(),
         Outcome::Created { .. }
     ));
     let conn = rusqlite::Connection::open(dir.path().join(deskbell::store::DB_FILE)).unwrap();
@@ -399,7 +475,8 @@ async fn a_batch_imports_in_order_and_threads_within_itself() {
         "Great, see you Friday.",
     );
     let outcomes = import_batch(
-        &inbox,
+        &inbox.ports(),
+        inbox.mail().unwrap(),
         vec![
             (question, None),
             (answer, None),
@@ -428,4 +505,58 @@ async fn a_batch_imports_in_order_and_threads_within_itself() {
     );
     let view = inbox.ticket(&ticket_id.parse().unwrap()).await.unwrap();
     assert_eq!(view.messages.len(), 3);
+}
+
+/// The owner's own mail on a ticket (read from Sent): an answer to the visitor makes an open
+/// ticket pending, as an answer from the window does; a forward to a colleague does not; and
+/// an old answer read again does not reopen a closed ticket.
+#[tokio::test]
+async fn the_owners_answer_by_mail_makes_the_ticket_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    let id = web_ticket(&inbox, "ana@example.com").await;
+    let visitor = eml(
+        &format!("From: Ana <ana@example.com>\r\nTo: {OWNER}\r\nSubject: more [{id}]\r\nMessage-ID: <ana-more@example.com>\r\n"),
+        "And is it sugar-free?",
+    );
+    let got = import(&inbox.ports(), inbox.mail().unwrap(), visitor)
+        .await
+        .unwrap();
+    assert!(matches!(got, Outcome::Appended { .. }), "{got:?}");
+    assert_eq!(status(&inbox, &id).await, "open");
+
+    let forward = eml(
+        &format!("From: Rosa <{OWNER}>\r\nTo: baker@bakery.example\r\nSubject: Fwd: more\r\nMessage-ID: <fwd-1@mail.gmail.com>\r\nReferences: <ana-more@example.com>\r\n"),
+        "Can you check the recipe?",
+    );
+    let got = import(&inbox.ports(), inbox.mail().unwrap(), forward)
+        .await
+        .unwrap();
+    assert!(matches!(got, Outcome::Recorded { .. }), "{got:?}");
+    assert_eq!(status(&inbox, &id).await, "open", "a forward is no answer");
+
+    let answer = |n: u32| {
+        eml(
+            &format!("From: Rosa <{OWNER}>\r\nTo: Ana <ana@example.com>\r\nSubject: Re: more\r\nMessage-ID: <rosa-{n}@mail.gmail.com>\r\nIn-Reply-To: <ana-more@example.com>\r\n"),
+            "No sugar at all.",
+        )
+    };
+    let got = import(&inbox.ports(), inbox.mail().unwrap(), answer(1))
+        .await
+        .unwrap();
+    assert!(matches!(got, Outcome::Recorded { .. }), "{got:?}");
+    assert_eq!(status(&inbox, &id).await, "pending");
+
+    inbox
+        .set_ticket(
+            &id.parse().unwrap(),
+            Some(deskbell::domain::Status::Closed),
+            None,
+        )
+        .await
+        .unwrap();
+    import(&inbox.ports(), inbox.mail().unwrap(), answer(2))
+        .await
+        .unwrap();
+    assert_eq!(status(&inbox, &id).await, "closed");
 }

@@ -425,3 +425,113 @@ fn doctor_says_exactly_what_is_wrong() {
     assert!(!ok);
     assert!(text.contains("cannot reach 127.0.0.1:1"), "{text}");
 }
+
+/// What the outbox holds, by state and whether the budget holds it back.
+fn budget_view(dir: &std::path::Path) -> (i64, i64, Vec<String>) {
+    let conn = rusqlite::Connection::open(common::db_path(dir)).unwrap();
+    let sent: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'sent'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT hold FROM outbox WHERE state = 'queued' AND hold IS NOT NULL")
+        .unwrap();
+    let held: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let queued: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (sent, queued, held)
+}
+
+/// `daily_send_limit = 10`: automatic mail stops at 8 of them and waits, still queued, with
+/// the reason; the owner's replies still go, up to the limit, also after a restart (the count
+/// is in the store, not in memory); past the limit even a reply waits. Counted on the real
+/// mail server: exactly 10 messages leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_budget_keeps_room_for_the_owners_replies_across_a_restart() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let config = mail_config(
+        &ms,
+        &owner,
+        ms.password(),
+        "daily_send_limit = 10\nconfirmations_per_hour = 2\n",
+    );
+    let app = start(dir.path(), &config).await;
+    let token = shop_token(&app).await;
+    let visitors: Vec<String> = (0..9).map(|i| address(&format!("v{i}"))).collect();
+    let mut ids = Vec::new();
+    for (i, v) in visitors.iter().enumerate() {
+        ids.push(post_ticket(&app, &token, v, &format!("question {i}")).await);
+    }
+    // 9 notifications + 2 confirmations (the hourly cap) = 11 automatic mails for 8 slots.
+    let mut view = budget_view(dir.path());
+    for _ in 0..200 {
+        if view.0 == 8 && view.2.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        view = budget_view(dir.path());
+    }
+    let (sent, queued, held) = view;
+    assert_eq!((sent, queued, held.len()), (8, 3, 3), "{held:?}");
+    assert!(
+        held[0].contains("automatic mail has used its 8 of the 10"),
+        "{held:?}"
+    );
+
+    // The owner answers: it goes at once, past the held automatic mail.
+    let first: deskbell::domain::TicketId = ids[0].parse().unwrap();
+    app.inbox()
+        .reply(&first, "Yes, we can.", vec![])
+        .await
+        .unwrap();
+    ms.wait_for_text(&visitors[0], "Yes, we can.", Duration::from_secs(20))
+        .expect("the reply is not held");
+    app.stop().await;
+
+    // After a restart the day's count is still there: one more reply fits, the next waits.
+    let app = start(dir.path(), &config).await;
+    let second: deskbell::domain::TicketId = ids[1].parse().unwrap();
+    app.inbox()
+        .reply(&second, "Tomorrow.", vec![])
+        .await
+        .unwrap();
+    ms.wait_for_text(&visitors[1], "Tomorrow.", Duration::from_secs(20))
+        .expect("the tenth message goes");
+    let third: deskbell::domain::TicketId = ids[2].parse().unwrap();
+    app.inbox().reply(&third, "Friday.", vec![]).await.unwrap();
+    let mut view = budget_view(dir.path());
+    for _ in 0..100 {
+        if view.2.len() == 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        view = budget_view(dir.path());
+    }
+    let (sent, queued, held) = view;
+    assert_eq!((sent, queued), (10, 4), "{held:?}");
+    assert!(
+        held.iter().any(|h| h.contains("daily sending limit of 10")),
+        "{held:?}"
+    );
+    app.stop().await;
+    // What really left, counted at the server.
+    let delivered: usize = std::iter::once(&owner)
+        .chain(&visitors)
+        .map(|u| ms.messages(u, "INBOX").len())
+        .sum();
+    assert_eq!(delivered, 10, "exactly the limit left");
+}

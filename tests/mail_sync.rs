@@ -25,6 +25,13 @@ fn config(ms: &MailStack, owner: &str, imap: &str, extra_mail: &str) -> String {
     )
 }
 
+/// The owner's support address (the default `[mail] support_address`): mail to it may start a
+/// ticket. Postfix here splits `+` like Gmail does (recipient_delimiter), so it lands in the
+/// owner's INBOX.
+fn support(owner: &str) -> String {
+    owner.replacen('@', "+support@", 1)
+}
+
 /// The `[imap]` section for plain IMAP through a proxy on loopback.
 fn proxied_imap(proxy: &ImapProxy, owner: &str, ms: &MailStack) -> String {
     format!(
@@ -282,14 +289,43 @@ async fn the_owners_replies_from_sent_join_the_thread_once() {
          Yes, every Sunday from 8 to 12.\r\n\r\nSent from my iPhone\r\n",
         note.subject().unwrap()
     );
+    assert_eq!(
+        app.inbox()
+            .ticket(&id.parse().unwrap())
+            .await
+            .unwrap()
+            .ticket
+            .status,
+        deskbell::domain::Status::Open
+    );
     ms.append(&owner, "Sent", own.as_bytes());
-    wait_event(
+    let updated = wait_event(
         &mut events,
         Duration::from_secs(15),
         |e| matches!(e, Event::TicketUpdated { ticket_id, .. } if *ticket_id == id),
     )
     .await
     .expect("the owner's reply is recorded");
+    // Answered from the phone as from the window: the ticket waits on the visitor now.
+    assert!(
+        matches!(
+            updated,
+            Event::TicketUpdated {
+                status: deskbell::domain::Status::Pending,
+                ..
+            }
+        ),
+        "{updated:?}"
+    );
+    assert_eq!(
+        app.inbox()
+            .ticket(&id.parse().unwrap())
+            .await
+            .unwrap()
+            .ticket
+            .status,
+        deskbell::domain::Status::Pending
+    );
     // She had also Cc'd herself: the same message in INBOX is not stored again.
     ms.deliver(&owner, &owner, own.as_bytes()).await;
     // A later visitor mail proves the INBOX copy was processed before it.
@@ -360,9 +396,10 @@ async fn the_first_sync_reads_only_candidates_then_everything_new() {
     let text = config(&ms, &owner, &ms.imap_config(&owner), "");
     let (inbox, target, cfg) = direct(dir.path(), &text, &owner);
     let opts = deskbell::app::sync_options(&cfg);
-    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
-        .await
-        .unwrap();
+    let passes =
+        deskbell::mail::imap::sync::once(&inbox.ports(), inbox.mail().unwrap(), &target, &opts)
+            .await
+            .unwrap();
     let inbox_pass = &passes[0];
     assert_eq!(inbox_pass.folder, "INBOX");
     // The notification and the reply are candidates ([TKT-…] / tkt- references); the 25
@@ -379,12 +416,14 @@ async fn the_first_sync_reads_only_candidates_then_everything_new() {
     );
 
     // From now on every new mail goes through the pipeline: a stranger's question is a ticket.
-    let raw = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <bo-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
-    ms.deliver("bo@example.test", &owner, raw.as_bytes()).await;
+    let raw = format!("From: Bo <bo@example.test>\r\nTo: {}\r\nSubject: Gluten free?\r\nMessage-ID: <bo-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n", support(&owner));
+    ms.deliver("bo@example.test", &support(&owner), raw.as_bytes())
+        .await;
     ms.wait_for(&owner, 28, Duration::from_secs(15));
-    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
-        .await
-        .unwrap();
+    let passes =
+        deskbell::mail::imap::sync::once(&inbox.ports(), inbox.mail().unwrap(), &target, &opts)
+            .await
+            .unwrap();
     assert_eq!(passes[0].fetched, 1);
     assert_eq!(
         count(
@@ -395,9 +434,10 @@ async fn the_first_sync_reads_only_candidates_then_everything_new() {
         1
     );
     // A third pass finds nothing new.
-    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
-        .await
-        .unwrap();
+    let passes =
+        deskbell::mail::imap::sync::once(&inbox.ports(), inbox.mail().unwrap(), &target, &opts)
+            .await
+            .unwrap();
     assert_eq!(passes[0].fetched, 0);
 }
 
@@ -635,7 +675,14 @@ async fn idle_is_reissued_on_time_and_mail_still_arrives() {
     let state = SyncHealth::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut events = inbox.subscribe();
-    let worker = tokio::spawn(run(inbox.clone(), target, opts, state.clone(), stopped));
+    let worker = tokio::spawn(run(
+        inbox.ports(),
+        inbox.mail().unwrap().clone(),
+        target,
+        opts,
+        state.clone(),
+        stopped,
+    ));
     tokio::time::sleep(Duration::from_secs(3)).await;
     let idles = |p: &ImapProxy| p.commands().iter().filter(|c| c.ends_with(" IDLE")).count();
     // Two folders, each re-issuing about every 0.7 s.
@@ -644,8 +691,8 @@ async fn idle_is_reissued_on_time_and_mail_still_arrives() {
         proxy.commands().iter().any(|c| c == "DONE"),
         "each IDLE is ended with DONE"
     );
-    let raw = format!("From: {visitor}\r\nTo: {owner}\r\nSubject: hello\r\nMessage-ID: <refresh-1@example.test>\r\n\r\nA question.\r\n");
-    ms.deliver(&visitor, &owner, raw.as_bytes()).await;
+    let raw = format!("From: {visitor}\r\nTo: {}\r\nSubject: hello\r\nMessage-ID: <refresh-1@example.test>\r\n\r\nA question.\r\n", support(&owner));
+    ms.deliver(&visitor, &support(&owner), raw.as_bytes()).await;
     wait_event(&mut events, Duration::from_secs(15), |e| {
         matches!(e, Event::TicketCreated { .. })
     })
@@ -686,8 +733,9 @@ async fn the_cli_syncs_once_and_reports_json() {
     let first = run();
     assert_eq!(first[0]["folder"], "INBOX");
     assert_eq!(first[1]["folder"], "Sent");
-    let raw = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <cli-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
-    ms.deliver("bo@example.test", &owner, raw.as_bytes()).await;
+    let raw = format!("From: Bo <bo@example.test>\r\nTo: {}\r\nSubject: Gluten free?\r\nMessage-ID: <cli-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n", support(&owner));
+    ms.deliver("bo@example.test", &support(&owner), raw.as_bytes())
+        .await;
     ms.wait_for(&owner, 1, Duration::from_secs(15));
     let second = run();
     assert_eq!(second[0]["fetched"], 1, "{second}");
@@ -733,20 +781,21 @@ async fn on_gmail_the_thread_id_is_fetched_and_threads_unmarked_mail() {
     let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
     let (inbox, target, cfg) = direct(dir.path(), &text, &owner);
     let opts = deskbell::app::sync_options(&cfg);
-    deskbell::mail::imap::sync::once(&inbox, &target, &opts)
+    deskbell::mail::imap::sync::once(&inbox.ports(), inbox.mail().unwrap(), &target, &opts)
         .await
         .unwrap();
-    let first = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: Gluten free?\r\nMessage-ID: <gm-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n");
+    let first = format!("From: Bo <bo@example.test>\r\nTo: {}\r\nSubject: Gluten free?\r\nMessage-ID: <gm-1@example.test>\r\n\r\nDo you bake gluten-free bread?\r\n", support(&owner));
     let second = format!("From: Bo <bo@example.test>\r\nTo: {owner}\r\nSubject: one more thing\r\nMessage-ID: <gm-2@example.test>\r\n\r\nAnd rye?\r\n");
-    ms.deliver("bo@example.test", &owner, first.as_bytes())
+    ms.deliver("bo@example.test", &support(&owner), first.as_bytes())
         .await;
     ms.wait_for(&owner, 1, Duration::from_secs(15));
     ms.deliver("bo@example.test", &owner, second.as_bytes())
         .await;
     ms.wait_for(&owner, 2, Duration::from_secs(15));
-    let passes = deskbell::mail::imap::sync::once(&inbox, &target, &opts)
-        .await
-        .unwrap();
+    let passes =
+        deskbell::mail::imap::sync::once(&inbox.ports(), inbox.mail().unwrap(), &target, &opts)
+            .await
+            .unwrap();
     use deskbell::mail::import::Outcome;
     let outcomes = &passes[0].outcomes;
     assert!(
@@ -853,4 +902,85 @@ async fn the_cli_takes_the_password_from_the_secret_store_not_the_config() {
     );
     let logs = String::from_utf8_lossy(&with.stderr);
     assert!(!logs.contains(ms.password()), "never logged: {logs}");
+}
+
+/// On a personal Gmail, INBOX is mostly the owner's own life. With the default
+/// `new_tickets = "support"`, five personal mails to the owner's address and one to the
+/// support address (`owner+support@`, delivered into INBOX like Gmail does) make one ticket
+/// and one event (what the desktop notification shows); the personal mails are left on the
+/// server as they were (still there, still unread) and nothing of them is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_mail_to_the_support_address_becomes_a_ticket() {
+    let (ms, owner, visitor, dir) = world();
+    let app = start(
+        dir.path(),
+        &config(&ms, &owner, &ms.imap_config(&owner), ""),
+    )
+    .await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+    for n in 0..5 {
+        let raw = format!("From: Friend {n} <friend{n}@example.test>\r\nTo: {owner}\r\nSubject: Dinner {n}\r\nMessage-ID: <personal-{n}@example.test>\r\n\r\nSee you at 8?\r\n");
+        ms.deliver(&format!("friend{n}@example.test"), &owner, raw.as_bytes())
+            .await;
+    }
+    let raw = format!("From: Ana <{visitor}>\r\nTo: {}\r\nSubject: A cake for 20?\r\nMessage-ID: <support-1@example.test>\r\n\r\nCan you bake a cake for 20 people?\r\n", support(&owner));
+    ms.deliver(&visitor, &support(&owner), raw.as_bytes()).await;
+    let created = wait_event(&mut events, Duration::from_secs(15), |e| {
+        matches!(e, Event::TicketCreated { .. })
+    })
+    .await
+    .expect("the support mail becomes a ticket");
+    let Event::TicketCreated { visitor: who, .. } = &created else {
+        unreachable!()
+    };
+    assert_eq!(who, "Ana");
+    // Every mail has reached the server; give the sync time to see them all.
+    ms.wait_for(&owner, 6, Duration::from_secs(15));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut more = 0;
+    while let Ok(e) = events.try_recv() {
+        if matches!(e, Event::TicketCreated { .. }) {
+            more += 1;
+        }
+    }
+    assert_eq!(more, 0, "no ticket, no notification for personal mail");
+    assert_eq!(
+        count(dir.path(), "SELECT count(*) FROM tickets WHERE ?1 = ?1", ""),
+        1
+    );
+    // A mail-born ticket is already in the owner's mailbox: no notification mail for it
+    // either (the desktop notification comes from the event above).
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM outbox WHERE kind = ?1",
+            "notification"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM messages WHERE message_id LIKE ?1",
+            "personal-%"
+        ),
+        0,
+        "nothing of the personal mail is stored"
+    );
+    let inbox = ms.inbox(&owner);
+    for n in 0..5 {
+        assert!(
+            inbox
+                .iter()
+                .any(|m| m.contains(&format!("<personal-{n}@example.test>"))),
+            "personal mail {n} is still on the server"
+        );
+    }
+    let flags = ms.flags(&owner, "INBOX");
+    assert!(
+        flags.iter().all(|f| !f.contains("\\Seen")),
+        "nothing was marked read: {flags:?}"
+    );
+    app.stop().await;
 }

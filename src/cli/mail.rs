@@ -4,6 +4,7 @@
 use super::Setup;
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use deskbell::inbox::InboxError;
 use deskbell::mail::import::{import, split_file, Outcome};
 use std::path::PathBuf;
 
@@ -32,12 +33,13 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
         MailCommand::Import { files, json } => (files, json),
         MailCommand::Sync { json, .. } => return sync_once(setup, &inbox, json).await,
     };
+    let ports = inbox.ports();
     let mut results = Vec::new();
     for path in files {
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         for raw in split_file(&bytes) {
-            let outcome = import(&inbox, raw).await?;
+            let outcome = import(&ports, mail_settings(&inbox)?, raw).await?;
             let (what, ticket) = match &outcome {
                 Outcome::Duplicate => ("duplicate".to_string(), None),
                 Outcome::Appended { ticket_id, rule } => (
@@ -75,13 +77,21 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
     Ok(())
 }
 
+/// The inbox's mail settings: importing needs the owner's address.
+fn mail_settings(inbox: &deskbell::Inbox) -> Result<&deskbell::mail::MailSettings, InboxError> {
+    inbox
+        .mail()
+        .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))
+}
+
 async fn sync_once(setup: &Setup, inbox: &deskbell::Inbox, json: bool) -> Result<()> {
     let Some(owner) = setup.config.owner.email.as_deref() else {
         anyhow::bail!("owner.email is not set: Deskbell cannot tell your replies from visitors'");
     };
     let target = deskbell::mail::imap::Target::from_account(&setup.config.imap, Some(owner))?;
     let opts = deskbell::app::sync_options(&setup.config);
-    let passes = deskbell::mail::imap::sync::once(inbox, &target, &opts).await?;
+    let mail = mail_settings(inbox)?;
+    let passes = deskbell::mail::imap::sync::once(&inbox.ports(), mail, &target, &opts).await?;
     inbox.flush().await?;
     if json {
         let out: Vec<_> = passes

@@ -39,7 +39,11 @@ fn site_json(setup: &Setup, s: &Site) -> serde_json::Value {
         "name": s.name,
         "bot_token": s.bot_token,
         "origins": s.origins,
-        "snippet": widget_snippet(&public_url(setup), &s.bot_token),
+        "snippet": widget_snippet(
+            &public_url(setup),
+            &s.bot_token,
+            setup.config.support_address().as_deref()
+        ),
         "created_at": s.created_at,
     })
 }
@@ -62,7 +66,14 @@ pub async fn run(setup: &Setup, cmd: SiteCommand) -> Result<()> {
             println!();
             println!("Paste this into your website's HTML, just before </body>:");
             println!();
-            println!("  {}", widget_snippet(&public_url(setup), &site.bot_token));
+            println!(
+                "  {}",
+                widget_snippet(
+                    &public_url(setup),
+                    &site.bot_token,
+                    setup.config.support_address().as_deref()
+                )
+            );
             if setup.config.intake.public_url.is_none() {
                 println!();
                 println!(

@@ -18,7 +18,7 @@ mod validate;
 
 pub use account::{Account, Preset, Security};
 pub use paths::{default_config_file, default_data_dir};
-pub use sections::{CommitSetting, ForwardedHeader, Intake, Mail, Owner, StoreConfig};
+pub use sections::{CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig};
 pub use validate::is_loopback_host;
 
 use crate::domain::OwnerTz;
@@ -125,6 +125,12 @@ impl Config {
             })?;
         config.validate(origin, &env_keys)?;
         Ok(config)
+    }
+
+    /// Where mail must go to start a ticket (`[mail] support_address`, by default the owner's
+    /// plus-address with the tag `support`); `None` without an owner address.
+    pub fn support_address(&self) -> Option<String> {
+        self.mail.support_address(self.owner.email.as_deref())
     }
 
     pub fn listen_addr(&self) -> SocketAddr {

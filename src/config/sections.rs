@@ -70,12 +70,53 @@ impl ForwardedHeader {
     }
 }
 
+/// Which mail that answers no ticket may start a new one (`[mail] new_tickets`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewTickets {
+    /// Only mail addressed to the support address (`[mail] support_address`).
+    #[default]
+    Support,
+    /// Any mail from a person (not automatic, not a list, not the owner's own).
+    All,
+    /// None: tickets come from the website form only; replies still thread.
+    Off,
+}
+
+impl NewTickets {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Support => "support",
+            Self::All => "all",
+            Self::Off => "off",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Mail {
     pub confirm_visitor: bool,
     pub plus_addressing: bool,
-    pub tickets_from_email: bool,
+    /// Unset: from the older `tickets_from_email` if a config still has it, else "support".
+    pub new_tickets: Option<NewTickets>,
+    /// The address mail must be sent to for `new_tickets = "support"` (and the one the
+    /// widget's mail fallback writes to). Unset: the owner's plus-address with the tag
+    /// `support` (`rosa+support@gmail.com`).
+    pub support_address: Option<String>,
+    /// Before `new_tickets`: true meant every mail from a person, false none.
+    pub tickets_from_email: Option<bool>,
+    /// Messages the account may send in any 24 hours (personal Gmail stops at about 500 a
+    /// day, Workspace at 2,000). Automatic mail stops at 80 % of it; the owner's replies may
+    /// use all of it.
+    pub daily_send_limit: u32,
+    /// Visitor confirmations in any hour, all addresses together (besides the per-address cap).
+    pub confirmations_per_hour: u32,
+    /// More owner notifications than this in 10 minutes and the next ones go into a digest.
+    pub digest_after: u32,
+    /// A digest goes out this often while notifications keep coming fast.
+    pub digest_minutes: u32,
     /// How long a mail that keeps failing transiently is retried before it is given up.
     pub max_age_hours: u32,
     /// After the server refuses the account (password, TLS), sending pauses this long.
@@ -95,7 +136,13 @@ impl Default for Mail {
         Self {
             confirm_visitor: true,
             plus_addressing: true,
-            tickets_from_email: true,
+            new_tickets: None,
+            support_address: None,
+            tickets_from_email: None,
+            daily_send_limit: 400,
+            confirmations_per_hour: 30,
+            digest_after: 5,
+            digest_minutes: 10,
             max_age_hours: 48,
             account_pause_seconds: 900,
             retry_first_seconds: 30,
@@ -103,6 +150,29 @@ impl Default for Mail {
             idle_refresh_minutes: 25,
             poll_seconds: 60,
         }
+    }
+}
+
+impl Mail {
+    /// Which mail may start a ticket: `new_tickets`, else what `tickets_from_email` meant.
+    pub fn new_tickets(&self) -> NewTickets {
+        self.new_tickets.unwrap_or(match self.tickets_from_email {
+            Some(true) => NewTickets::All,
+            Some(false) => NewTickets::Off,
+            None => NewTickets::Support,
+        })
+    }
+
+    /// The support address: as set, else `owner+support@domain`; `None` without an owner.
+    pub fn support_address(&self, owner_email: Option<&str>) -> Option<String> {
+        if let Some(a) = self.support_address.as_deref().map(str::trim) {
+            if !a.is_empty() {
+                return Some(a.to_string());
+            }
+        }
+        let (local, domain) = owner_email?.trim().rsplit_once('@')?;
+        let base = local.split('+').next().unwrap_or(local);
+        Some(format!("{base}+support@{domain}"))
     }
 }
 

@@ -72,6 +72,27 @@ impl Config {
         if self.mail.poll_seconds == 0 {
             Err(bad("mail.poll_seconds", "must be at least 1".into()))?;
         }
+        if let Some(a) = self.mail.support_address.as_deref() {
+            if !a.trim().is_empty() && !crate::domain::validate::is_plausible_email(a.trim()) {
+                Err(bad(
+                    "mail.support_address",
+                    format!("{a:?} is not an email address"),
+                ))?;
+            }
+        }
+        if self.mail.daily_send_limit < 10 {
+            Err(bad(
+                "mail.daily_send_limit",
+                "must be at least 10 (personal Gmail allows about 500 a day, Workspace 2,000)"
+                    .into(),
+            ))?;
+        }
+        if self.mail.digest_minutes == 0 || self.mail.digest_minutes > 24 * 60 {
+            Err(bad(
+                "mail.digest_minutes",
+                "must be 1 to 1440 (a day)".into(),
+            ))?;
+        }
         for (name, account) in [("smtp", &self.smtp), ("imap", &self.imap)] {
             if account.security == Some(Security::Plain) {
                 let host = account.host.as_deref().unwrap_or("");
@@ -98,6 +119,58 @@ pub fn is_loopback_host(host: &str) -> bool {
 mod tests {
     use super::super::tests::env;
     use super::*;
+    use crate::config::NewTickets;
+
+    #[test]
+    fn new_tickets_default_to_the_support_address_and_old_configs_keep_their_meaning() {
+        let load = |text: &str| Config::from_toml(text, "f", env(&[])).unwrap();
+        let c = load("[owner]\nemail = \"Rosa+shop@Gmail.com\"\n");
+        assert_eq!(c.mail.new_tickets(), NewTickets::Support);
+        assert_eq!(
+            c.mail.support_address(c.owner.email.as_deref()).as_deref(),
+            Some("Rosa+support@Gmail.com"),
+            "the owner's base address with the tag support"
+        );
+        assert_eq!(Config::default().mail.support_address(None), None);
+        let c = load("[mail]\nsupport_address = \"help@rosa.example\"\n");
+        assert_eq!(
+            c.mail.support_address(Some("rosa@gmail.com")).as_deref(),
+            Some("help@rosa.example")
+        );
+        assert_eq!(
+            load("[mail]\ntickets_from_email = true\n")
+                .mail
+                .new_tickets(),
+            NewTickets::All
+        );
+        assert_eq!(
+            load("[mail]\ntickets_from_email = false\n")
+                .mail
+                .new_tickets(),
+            NewTickets::Off
+        );
+        assert_eq!(
+            load("[mail]\ntickets_from_email = true\nnew_tickets = \"off\"\n")
+                .mail
+                .new_tickets(),
+            NewTickets::Off,
+            "the new key wins"
+        );
+        for (text, key) in [
+            ("[mail]\nnew_tickets = \"some\"\n", "mail.new_tickets"),
+            (
+                "[mail]\nsupport_address = \"help\"\n",
+                "mail.support_address",
+            ),
+            ("[mail]\ndaily_send_limit = 0\n", "mail.daily_send_limit"),
+            ("[mail]\ndigest_minutes = 0\n", "mail.digest_minutes"),
+        ] {
+            let e = Config::from_toml(text, "f", env(&[]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{text}: {e}");
+        }
+    }
 
     #[test]
     fn plain_is_only_for_loopback() {

@@ -27,6 +27,7 @@ use crate::domain::{
     first_line, validate, Message, NewTicket, OwnerTz, Priority, Site, Status, Ticket, TicketId,
 };
 use crate::mail::{compose, MailSettings};
+use crate::random::{OsRandom, Random, SharedRandom};
 use crate::store::{events, outbox, sites, tickets, Store};
 use chrono::Duration;
 use serde::Serialize;
@@ -61,6 +62,7 @@ pub struct Created {
 pub struct Inbox {
     store: Store,
     clock: SharedClock,
+    random: SharedRandom,
     tz: OwnerTz,
     events: broadcast::Sender<Event>,
     mail: Option<Arc<MailSettings>>,
@@ -68,11 +70,13 @@ pub struct Inbox {
 }
 
 impl Inbox {
+    /// Randomness comes from the OS ([`OsRandom`]); [`Inbox::with_random`] replaces it.
     pub fn new(store: Store, clock: SharedClock, tz: OwnerTz) -> Self {
         let (events, _) = broadcast::channel(1024);
         Self {
             store,
             clock,
+            random: Arc::new(OsRandom),
             tz,
             events,
             mail: None,
@@ -84,6 +88,13 @@ impl Inbox {
     /// confirmation), and replies can be sent.
     pub fn with_mail(mut self, settings: MailSettings) -> Self {
         self.mail = Some(Arc::new(settings));
+        self
+    }
+
+    /// Draws bot tokens and the workers' retry jitter from `random` instead of the OS (tests
+    /// pass a seeded `random::SeqRandom`).
+    pub fn with_random(mut self, random: SharedRandom) -> Self {
+        self.random = random;
         self
     }
 
@@ -102,16 +113,6 @@ impl Inbox {
     /// Woken whenever mail is queued (the outbox worker waits on it).
     pub fn outbox_wake(&self) -> Arc<Notify> {
         self.outbox_wake.clone()
-    }
-
-    pub(crate) fn emit_event(&self, e: Event) {
-        self.emit(e);
-    }
-
-    /// The workers below the API boundary (outbox, sync, import) use it; front ends call
-    /// the use cases instead.
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Answers once every write queued before it has committed (an empty write waits its
@@ -220,7 +221,7 @@ impl Inbox {
             .iter()
             .map(|o| normalise_origin(o))
             .collect::<Result<Vec<_>>>()?;
-        let token = new_bot_token();
+        let token = new_bot_token(&*self.random);
         let now = self.clock.now();
         Ok(self
             .store
@@ -307,15 +308,29 @@ fn queue_new_ticket_mail(
         return Ok(());
     }
     let to = &t.visitor.email;
-    let recent = outbox::count_since(c, outbox::Kind::Confirmation, to, now - AUTO_MAIL_WINDOW)?;
-    if recent >= AUTO_MAIL_CAP {
-        return events::insert(
+    // Why no confirmation goes, if one does not: the address bounced before, it had its share,
+    // or all addresses together had theirs this hour (a flood of the public form must not turn
+    // the owner's account into a mass mailer).
+    let skip = if outbox::has_bounced(c, to)? {
+        Some(serde_json::json!({ "to": to, "reason": "bounced before" }))
+    } else {
+        let recent =
+            outbox::count_since(c, outbox::Kind::Confirmation, to, now - AUTO_MAIL_WINDOW)?;
+        let hour = outbox::count_kind_since(
             c,
-            "confirmation_capped",
-            Some(inserted.row),
-            &serde_json::json!({ "to": to, "recent": recent }),
-            now,
-        );
+            outbox::Kind::Confirmation,
+            now - chrono::Duration::hours(1),
+        )?;
+        if recent >= AUTO_MAIL_CAP {
+            Some(serde_json::json!({ "to": to, "reason": "per address", "recent": recent }))
+        } else if hour >= i64::from(m.confirmations_per_hour) {
+            Some(serde_json::json!({ "to": to, "reason": "per hour", "recent": hour }))
+        } else {
+            None
+        }
+    };
+    if let Some(detail) = skip {
+        return events::insert(c, "confirmation_capped", Some(inserted.row), &detail, now);
     }
     let cid = m.secret.message_id(&id, "c", &m.domain);
     outbox::enqueue(
@@ -350,17 +365,28 @@ pub fn normalise_origin(origin: &str) -> Result<String> {
 }
 
 /// 128 random bits, hex, with a prefix that makes a leaked token recognisable.
-pub fn new_bot_token() -> String {
+pub fn new_bot_token(random: &dyn Random) -> String {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source works");
+    random.fill(&mut bytes);
     format!("dbt_{}", hex::encode(bytes))
 }
 
-/// The `<script>` tag an owner pastes into their site.
-pub fn widget_snippet(public_url: &str, bot_token: &str) -> String {
+/// The `<script>` tag an owner pastes into their site. With `support_email` (the support
+/// address, see `Config::support_address`), the widget offers to email the request there when
+/// it cannot reach Deskbell; that mail starts a ticket like the form would.
+pub fn widget_snippet(public_url: &str, bot_token: &str, support_email: Option<&str>) -> String {
     let base = public_url.trim_end_matches('/');
+    // Addresses are checked at load (no quotes or angle brackets); escaped anyway.
+    let support = support_email
+        .map(|a| {
+            format!(
+                " data-support-email=\"{}\"",
+                a.replace(['"', '<', '>', '&'], "")
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "<script src=\"{base}/widget.js\" data-endpoint=\"{base}\" data-bot-token=\"{bot_token}\" async></script>"
+        "<script src=\"{base}/widget.js\" data-endpoint=\"{base}\" data-bot-token=\"{bot_token}\"{support} async></script>"
     )
 }
 
@@ -391,9 +417,46 @@ mod tests {
 
     #[test]
     fn tokens_are_random_and_prefixed() {
-        let (a, b) = (new_bot_token(), new_bot_token());
+        let (a, b) = (new_bot_token(&OsRandom), new_bot_token(&OsRandom));
         assert_ne!(a, b);
         assert!(a.starts_with("dbt_") && a.len() == 36);
+    }
+
+    fn inbox(dir: &std::path::Path, random: Option<SharedRandom>) -> Inbox {
+        let store = Store::open_in(dir, crate::store::CommitMode::Group).unwrap();
+        let clock = Arc::new(crate::clock::SystemClock);
+        let inbox = Inbox::new(store, clock, OwnerTz(chrono_tz::UTC));
+        match random {
+            Some(r) => inbox.with_random(r),
+            None => inbox,
+        }
+    }
+
+    async fn token(inbox: &Inbox) -> String {
+        inbox
+            .add_site("Shop", &["https://shop.example".into()])
+            .await
+            .unwrap()
+            .bot_token
+    }
+
+    #[tokio::test]
+    async fn site_tokens_come_from_the_inboxs_random_source() {
+        use crate::random::SeqRandom;
+        let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+        let a = token(&inbox(dirs[0].path(), Some(SeqRandom::shared(42)))).await;
+        let b = token(&inbox(dirs[1].path(), Some(SeqRandom::shared(42)))).await;
+        let c = token(&inbox(dirs[2].path(), Some(SeqRandom::shared(43)))).await;
+        assert_eq!(a, new_bot_token(&SeqRandom::new(42)));
+        assert_eq!(
+            a, "dbt_956eeb2f2632d7bd03f166b233e3ef28",
+            "seed 42, first 16 bytes"
+        );
+        assert_eq!(a, b, "the same seed, the same token");
+        assert_ne!(a, c);
+        // The default is the OS source: not the seeded sequence.
+        let d = token(&inbox(dirs[3].path(), None)).await;
+        assert!(d.starts_with("dbt_") && d.len() == 36 && d != a, "{d}");
     }
 
     #[test]

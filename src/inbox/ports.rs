@@ -1,11 +1,12 @@
 //! What a background worker is given instead of the whole [`Inbox`]: the store, the clock, the
-//! owner's zone, the live event sink and the outbox's wake-up. Front ends use the `Inbox`'s
+//! random source, the owner's zone, the live event sink and the outbox's wake-up. Front ends use the `Inbox`'s
 //! use cases; a worker gets exactly the parts it drives, so nothing else of the inbox (mail
 //! settings it was not handed, other use cases) is within its reach.
 
 use super::{Event, Inbox};
 use crate::clock::SharedClock;
 use crate::domain::OwnerTz;
+use crate::random::SharedRandom;
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify};
@@ -14,6 +15,8 @@ use tokio::sync::{broadcast, Notify};
 pub struct Ports {
     pub(crate) store: Store,
     pub(crate) clock: SharedClock,
+    /// Retry jitter (and anything else a worker draws at random).
+    pub(crate) random: SharedRandom,
     pub(crate) tz: OwnerTz,
     events: broadcast::Sender<Event>,
     /// Notified whenever mail is queued.
@@ -33,6 +36,7 @@ impl Inbox {
         Ports {
             store: self.store.clone(),
             clock: self.clock.clone(),
+            random: self.random.clone(),
             tz: self.tz,
             events: self.events.clone(),
             outbox_wake: self.outbox_wake.clone(),

@@ -1,13 +1,17 @@
 //! The inbound pipeline, shared by `deskbell mail import` (.eml / .mbox) and the IMAP sync:
 //! parse → duplicate check → classify → thread (docs/architecture.md, "Threading") → store, all in one
 //! transaction, then a live event. Never panics on what a mailbox holds.
+//!
+//! A worker: it runs on the inbox's [`Ports`] and the [`MailSettings`] it is handed, not on
+//! the `Inbox` itself.
 
 use super::classify::{classify, Kind};
 use super::parsed::Parsed;
 use super::thread::{decide, Context, Decision, Rule};
 use super::widget_fallback;
-use crate::domain::{validate, Channel, NewTicket, Visitor};
-use crate::inbox::{Event, Inbox, InboxError};
+use super::MailSettings;
+use crate::domain::{validate, Channel, NewTicket, Ticket, TicketId, Visitor};
+use crate::inbox::{Event, InboxError, Ports};
 use crate::store::{inbound, mailbox, tickets};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,17 +50,22 @@ pub struct Origin {
 }
 
 /// Imports one raw message (a file: no mailbox state).
-pub async fn import(inbox: &Inbox, raw: Vec<u8>) -> Result<Outcome, InboxError> {
-    import_from(inbox, raw, None).await
+pub async fn import(
+    ports: &Ports,
+    mail: &MailSettings,
+    raw: Vec<u8>,
+) -> Result<Outcome, InboxError> {
+    import_from(ports, mail, raw, None).await
 }
 
 /// Imports one raw message fetched from `origin`.
 pub async fn import_from(
-    inbox: &Inbox,
+    ports: &Ports,
+    mail: &MailSettings,
     raw: Vec<u8>,
     origin: Option<Origin>,
 ) -> Result<Outcome, InboxError> {
-    let mut outcomes = import_batch(inbox, vec![(raw, origin)]).await?;
+    let mut outcomes = import_batch(ports, mail, vec![(raw, origin)]).await?;
     Ok(outcomes
         .pop()
         .unwrap_or(Outcome::Ignored("nothing to import")))
@@ -66,21 +75,19 @@ pub async fn import_from(
 /// sees the ones before it (a reply to a message earlier in the batch threads onto it), and
 /// every folder state advances with them. Events follow the commit.
 pub async fn import_batch(
-    inbox: &Inbox,
+    ports: &Ports,
+    mail: &MailSettings,
     messages: Vec<(Vec<u8>, Option<Origin>)>,
 ) -> Result<Vec<Outcome>, InboxError> {
-    let mail = inbox
-        .mail()
-        .cloned()
-        .ok_or_else(|| InboxError::Invalid("set owner.email to import mail".into()))?;
+    let mail = mail.clone();
     let prepared: Vec<Prepared> = messages
         .into_iter()
         .map(|(raw, origin)| Prepared::new(raw, origin))
         .collect();
-    let now = inbox.clock().now();
-    let tz = inbox.tz();
-    let (prepared, outcomes) = inbox
-        .store()
+    let now = ports.clock.now();
+    let tz = ports.tz;
+    let (prepared, outcomes) = ports
+        .store
         .write(move |c| {
             let mut outcomes = Vec::with_capacity(prepared.len());
             for m in &prepared {
@@ -90,7 +97,7 @@ pub async fn import_batch(
         })
         .await?;
     for (m, outcome) in prepared.iter().zip(&outcomes) {
-        announce(inbox, m, outcome).await?;
+        announce(ports, m, outcome).await?;
     }
     Ok(outcomes)
 }
@@ -142,7 +149,7 @@ impl Prepared {
 fn apply(
     c: &rusqlite::Connection,
     m: &Prepared,
-    mail: &super::MailSettings,
+    mail: &MailSettings,
     tz: crate::domain::OwnerTz,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::store::Result<Outcome> {
@@ -157,7 +164,8 @@ fn apply(
     let cx = Context {
         owner_email: &mail.owner_email,
         secret: &mail.secret,
-        tickets_from_email: mail.tickets_from_email,
+        new_tickets: mail.new_tickets,
+        support_address: &mail.support_address,
         gm_thrid,
     };
     let own = parsed
@@ -176,6 +184,11 @@ fn apply(
                 };
                 let ticket_id = inbound::append(c, ticket_row, &incoming, now)?;
                 if own {
+                    // The owner answered outside Deskbell (Gmail on the phone): like an answer
+                    // from the window, the ticket now waits on the visitor.
+                    if answers_visitor(c, ticket_row, parsed, mail)? {
+                        inbound::mark_answered(c, ticket_row, now)?;
+                    }
                     Outcome::Recorded { ticket_id, rule }
                 } else {
                     Outcome::Appended { ticket_id, rule }
@@ -203,6 +216,29 @@ fn apply(
     )
 }
 
+/// Whether the owner's own mail answers the ticket's visitor: written by her (not one of the
+/// mails Deskbell composed, whose ids it signs) and sent to someone who takes part in the
+/// ticket other than herself. A note to herself or a forward to a colleague is not an answer.
+fn answers_visitor(
+    c: &rusqlite::Connection,
+    ticket_row: i64,
+    parsed: &Parsed,
+    mail: &MailSettings,
+) -> crate::store::Result<bool> {
+    if parsed
+        .message_id
+        .as_deref()
+        .is_some_and(|id| mail.secret.verify(id).is_some())
+    {
+        return Ok(false);
+    }
+    let look = inbound::StoreLookup(c);
+    Ok(parsed.recipients.iter().any(|r| {
+        !super::thread::same_mailbox(r, &mail.owner_email)
+            && crate::domain::inbound::Lookup::is_participant(&look, ticket_row, r)
+    }))
+}
+
 /// Where a message sits in its thread: when the server received it, else its Date header;
 /// never in the future (a sender's clock can be anything).
 fn arrival(m: &Prepared, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
@@ -216,24 +252,33 @@ fn arrival(m: &Prepared, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime
     received.or(m.parsed.date).map_or(now, |at| at.min(now))
 }
 
+/// The ticket as committed, for an event's payload (`None` if it cannot be read).
+async fn committed(ports: &Ports, id: TicketId) -> Option<Ticket> {
+    ports
+        .store
+        .read(move |c| tickets::find(c, &id).map(|(_, t)| t))
+        .await
+        .ok()
+}
+
 /// The live event for what a committed import did.
-async fn announce(inbox: &Inbox, m: &Prepared, outcome: &Outcome) -> Result<(), InboxError> {
+async fn announce(ports: &Ports, m: &Prepared, outcome: &Outcome) -> Result<(), InboxError> {
     match outcome {
-        Outcome::Appended { ticket_id, .. } => inbox.emit_event(Event::ReplyReceived {
+        Outcome::Appended { ticket_id, .. } => ports.emit(Event::ReplyReceived {
             ticket_id: ticket_id.clone(),
             from: m.parsed.from_email().unwrap_or_default().to_string(),
             first_line: first_line(&m.text),
         }),
         Outcome::Recorded { ticket_id, .. } => {
             // The owner's own answer (from Sent): the window refreshes, nobody is notified.
-            if let Some(view) = match ticket_id.parse() {
-                Ok(id) => inbox.ticket(&id).await.ok(),
+            if let Some(ticket) = match ticket_id.parse() {
+                Ok(id) => committed(ports, id).await,
                 Err(_) => None,
             } {
-                inbox.emit_event(Event::TicketUpdated {
+                ports.emit(Event::TicketUpdated {
                     ticket_id: ticket_id.clone(),
-                    status: view.ticket.status,
-                    priority: view.ticket.priority,
+                    status: ticket.status,
+                    priority: ticket.priority,
                 });
             }
         }
@@ -241,11 +286,11 @@ async fn announce(inbox: &Inbox, m: &Prepared, outcome: &Outcome) -> Result<(), 
             let id = ticket_id
                 .parse()
                 .map_err(|_| InboxError::Invalid(format!("bad ticket id {ticket_id}")))?;
-            if let Ok(view) = inbox.ticket(&id).await {
-                inbox.emit_event(Event::TicketCreated {
+            if let Some(ticket) = committed(ports, id).await {
+                ports.emit(Event::TicketCreated {
                     ticket_id: ticket_id.clone(),
-                    visitor: view.ticket.visitor.name.clone(),
-                    first_line: first_line(&view.ticket.issue),
+                    visitor: ticket.visitor.name,
+                    first_line: first_line(&ticket.issue),
                     spam: false,
                 });
             }

@@ -4,9 +4,10 @@
 //! - the owner's plus-address `owner+tkt-20261123-0001@gmail.com` as Reply-To to the visitor;
 //! - the subject tag `[TKT-20261123-0001]`.
 //!
-//! Pure: the secret and the entry are inputs.
+//! Pure: the secret and the entry are inputs (a new secret's bytes come from a [`Random`]).
 
 use crate::domain::TicketId;
+use crate::random::Random;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -24,9 +25,10 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
-    pub fn random() -> Self {
+    /// A fresh secret from `random` (`OsRandom` for a real install).
+    pub fn random(random: &dyn Random) -> Self {
         let mut b = [0u8; 32];
-        getrandom::fill(&mut b).expect("the OS random source works");
+        random.fill(&mut b);
         Self(b)
     }
 
@@ -101,6 +103,21 @@ mod tests {
         assert_eq!(s.verify(&mid.replace("0001", "0002")), None);
         assert_eq!(s.verify("tkt-20261123-0001.3.00000000000000000000@x"), None);
         assert_eq!(s.verify("garbage"), None);
+    }
+
+    #[test]
+    fn new_secrets_come_from_the_given_random_source() {
+        use crate::random::SeqRandom;
+        let a = Secret::random(&SeqRandom::new(1));
+        assert_eq!(a.0, Secret::random(&SeqRandom::new(1)).0);
+        assert_ne!(a.0, Secret::random(&SeqRandom::new(2)).0);
+        assert_eq!(
+            a.message_id(&id(), "n", "x.example"),
+            Secret::random(&SeqRandom::new(1)).message_id(&id(), "n", "x.example")
+        );
+        // Two draws from the OS source differ.
+        let os = crate::random::OsRandom;
+        assert_ne!(Secret::random(&os).0, Secret::random(&os).0);
     }
 
     #[test]

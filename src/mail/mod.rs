@@ -2,6 +2,7 @@
 //! marks every outgoing message carries, `smtp` talks to the server, `outbox` is the durable
 //! queue and its worker.
 
+pub mod budget;
 pub mod check;
 pub mod classify;
 pub mod compose;
@@ -27,10 +28,17 @@ pub struct MailSettings {
     pub business: Option<String>,
     pub confirm_visitor: bool,
     pub plus_addressing: bool,
-    pub tickets_from_email: bool,
+    /// Which mail that answers no ticket starts one.
+    pub new_tickets: crate::config::NewTickets,
+    /// Where mail must be addressed to start a ticket under `NewTickets::Support`.
+    pub support_address: String,
     pub secret: Secret,
     /// The right-hand side of our Message-IDs (the owner's domain).
     pub domain: String,
+    /// Messages that may leave in any 24 hours (see [`budget`]).
+    pub daily_send_limit: u32,
+    /// Visitor confirmations in any hour, all addresses together.
+    pub confirmations_per_hour: u32,
     pub max_age: chrono::Duration,
     pub account_pause: std::time::Duration,
     pub retry_first_seconds: f64,
@@ -44,6 +52,10 @@ impl MailSettings {
             .rsplit_once('@')
             .map(|(_, d)| d.to_ascii_lowercase())
             .unwrap_or_else(|| "deskbell.invalid".into());
+        let support_address = config
+            .mail
+            .support_address(Some(&owner_email))
+            .unwrap_or_else(|| owner_email.clone());
         Some(Self {
             owner_email,
             owner_name: config.owner.name.clone(),
@@ -54,9 +66,12 @@ impl MailSettings {
                 .or_else(|| config.owner.name.clone()),
             confirm_visitor: config.mail.confirm_visitor,
             plus_addressing: config.mail.plus_addressing,
-            tickets_from_email: config.mail.tickets_from_email,
+            new_tickets: config.mail.new_tickets(),
+            support_address,
             secret,
             domain,
+            daily_send_limit: config.mail.daily_send_limit,
+            confirmations_per_hour: config.mail.confirmations_per_hour,
             max_age: chrono::Duration::hours(i64::from(config.mail.max_age_hours)),
             account_pause: std::time::Duration::from_secs(config.mail.account_pause_seconds),
             retry_first_seconds: f64::from(config.mail.retry_first_seconds.max(1)),

@@ -6,11 +6,14 @@
 //! - Account failure (password, TLS) → this mail failed with the reason, and sending pauses
 //!   for `account_pause` so a wrong password never becomes a storm of login attempts.
 //!
+//! - Over the daily budget (`mail::budget`) → held: still queued, with the reason, until a
+//!   slot frees; automatic mail is held first, so the owner's replies still go.
+//!
 //! Every retry sends the same bytes: the Message-ID and Date come from the queued row.
 
 use super::compose::{self, AttachmentFile, Common, Party};
 use super::smtp::{Class, Smtp};
-use super::{marks, MailSettings};
+use super::{budget, marks, MailSettings};
 use crate::backoff::{draw, Backoff};
 use crate::inbox::{Event, Ports};
 use crate::store::outbox::{self, Item, Kind};
@@ -91,8 +94,37 @@ fn backoff(attempts: u32, jitter: f64, first_secs: f64) -> chrono::Duration {
     chrono::Duration::milliseconds(delay.as_millis() as i64)
 }
 
+/// Holds `item` back if the daily budget has no room for it. `Err` = the store failed.
+async fn over_budget(ports: &Ports, m: &MailSettings, item: &Item) -> Result<bool, ()> {
+    let now = ports.clock.now();
+    let counted = ports
+        .store
+        .read(move |c| outbox::sent_since(c, now - budget::window()))
+        .await;
+    let (sent, first) =
+        counted.map_err(|e| tracing::warn!(error = %e, "cannot count sent mail"))?;
+    match budget::verdict(item.kind, m.daily_send_limit, sent, first, now) {
+        budget::Verdict::Send => Ok(false),
+        budget::Verdict::Hold { until, why } => {
+            tracing::info!(kind = %item.kind, to = %item.rcpt, %until, "{why}");
+            let id = item.id;
+            ports
+                .store
+                .write(move |c| outbox::hold(c, id, until, &why))
+                .await
+                .map_err(|e| tracing::warn!(error = %e, "cannot hold a mail back"))?;
+            Ok(true)
+        }
+    }
+}
+
 /// Sends one mail and records the outcome; returns a pause if the account is at fault.
 async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> Option<Duration> {
+    match over_budget(ports, m, item).await {
+        Ok(false) => {}
+        Ok(true) => return None,
+        Err(()) => return Some(STORE_TROUBLE),
+    }
     let store = &ports.store;
     let it = item.clone();
     let loaded = store
@@ -200,7 +232,8 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                         );
                         return fail(ports, item, &ticket.ticket_id, &why).await;
                     } else {
-                        let next = now + backoff(item.attempts, draw(), m.retry_first_seconds);
+                        let next = now
+                            + backoff(item.attempts, draw(&*ports.random), m.retry_first_seconds);
                         tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
                         let it = item.clone();
                         let marked = store

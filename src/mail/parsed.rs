@@ -2,7 +2,7 @@
 //! Parsing never panics and never fails: a message we cannot make sense of still yields its
 //! raw bytes and whatever headers were readable.
 
-use mail_parser::{Address, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
+use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::inbound::Parsed;
@@ -68,11 +68,11 @@ impl Parsed {
                 }
                 _ => String::new(),
             };
-            if matches!(h.name, HeaderName::Other(_)) {
-                let lower = name.to_ascii_lowercase();
-                if lower == "delivered-to" || lower == "x-original-to" {
-                    recipients.push(value.trim().trim_matches(['<', '>']).to_ascii_lowercase());
-                }
+            // By name: mail-parser knows Delivered-To (HeaderName::DeliveredTo) but not
+            // X-Original-To (HeaderName::Other).
+            let lower = name.to_ascii_lowercase();
+            if lower == "delivered-to" || lower == "x-original-to" {
+                recipients.push(value.trim().trim_matches(['<', '>']).to_ascii_lowercase());
             }
             headers.push((name, value));
         }

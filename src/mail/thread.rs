@@ -7,13 +7,16 @@
 //! 5. on Gmail, the same thread id (`X-GM-THRID`) as a stored message;
 //! 6. the subject tag `[TKT-…]`, only if the sender already takes part in that ticket — a
 //!    stranger must not inject into someone's ticket;
-//! 7. otherwise a new ticket, unless the mail is automatic, list mail, or the owner's own.
+//! 7. otherwise a new ticket, unless the mail is automatic, list mail, or the owner's own —
+//!    and, with `new_tickets = "support"` (the default), only when it is addressed to the
+//!    support address: on a personal Gmail, a friend's or the bank's mail is never a ticket.
 //! Automatic replies and list mail are ignored whatever they reference; bounces go to the
 //! bounce handling. Pure: the store is behind [`Lookup`].
 
 use super::classify::Kind;
 use super::marks::Secret;
 use super::parsed::Parsed;
+use crate::config::NewTickets;
 use crate::domain::TicketId;
 
 pub use crate::domain::inbound::Lookup;
@@ -38,7 +41,9 @@ pub enum Decision {
 pub struct Context<'a> {
     pub owner_email: &'a str,
     pub secret: &'a Secret,
-    pub tickets_from_email: bool,
+    pub new_tickets: NewTickets,
+    /// With [`NewTickets::Support`], a new ticket needs this among the recipients.
+    pub support_address: &'a str,
     /// The message's Gmail thread id, when the IMAP server is Gmail's.
     pub gm_thrid: Option<u64>,
 }
@@ -99,10 +104,40 @@ pub fn decide(p: &Parsed, kind: Kind, cx: &Context<'_>, look: &dyn Lookup) -> De
     if from.eq_ignore_ascii_case(cx.owner_email) {
         return Decision::Ignore("the owner's own mail");
     }
-    if !cx.tickets_from_email {
-        return Decision::Ignore("tickets from email are off");
+    match cx.new_tickets {
+        NewTickets::Off => Decision::Ignore("new tickets from email are off"),
+        NewTickets::Support
+            if !p
+                .recipients
+                .iter()
+                .any(|r| same_mailbox(r, cx.support_address)) =>
+        {
+            Decision::Ignore("not addressed to the support address")
+        }
+        NewTickets::Support | NewTickets::All => Decision::NewTicket,
     }
-    Decision::NewTicket
+}
+
+/// Whether two addresses reach the same mailbox: case-insensitive, and on Gmail dots in the
+/// local part do not count (`r.osa@gmail.com` is `rosa@gmail.com`). The `+tag` counts: it is
+/// what tells support mail from personal mail.
+pub fn same_mailbox(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> Option<(String, String)> {
+        let (local, domain) = s.trim().trim_matches(['<', '>']).rsplit_once('@')?;
+        let domain = domain.to_ascii_lowercase();
+        let local = local.to_lowercase();
+        if domain == "gmail.com" || domain == "googlemail.com" {
+            let (base, tag) = match local.split_once('+') {
+                Some((base, tag)) => (base, Some(tag)),
+                None => (local.as_str(), None),
+            };
+            let base = base.replace('.', "");
+            let local = tag.map_or(base.clone(), |t| format!("{base}+{t}"));
+            return Some((local, "gmail.com".into()));
+        }
+        Some((local, domain))
+    }
+    matches!((norm(a), norm(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The ticket in a recipient `owner+tkt-…@domain` of the owner's own address.
@@ -164,6 +199,7 @@ mod tests {
     }
 
     const OWNER: &str = "rosa@gmail.com";
+    const SUPPORT: &str = "rosa+support@gmail.com";
 
     fn fake() -> Fake {
         Fake {
@@ -194,7 +230,8 @@ mod tests {
         let cx = Context {
             owner_email: OWNER,
             secret,
-            tickets_from_email: true,
+            new_tickets: NewTickets::All,
+            support_address: SUPPORT,
             gm_thrid,
         };
         decide(p, super::super::classify::classify(p), &cx, &fake())
@@ -302,6 +339,85 @@ mod tests {
         let bounce =
             Parsed::parse(b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered\r\n\r\nx");
         assert_eq!(decide_with(&bounce, &s), Decision::Bounce);
+    }
+
+    fn decide_mode(p: &Parsed, mode: NewTickets) -> Decision {
+        let s = Secret([1; 32]);
+        let cx = Context {
+            owner_email: OWNER,
+            secret: &s,
+            new_tickets: mode,
+            support_address: SUPPORT,
+            gm_thrid: None,
+        };
+        decide(p, super::super::classify::classify(p), &cx, &fake())
+    }
+
+    #[test]
+    fn only_mail_to_the_support_address_starts_a_ticket() {
+        let personal = Parsed::parse(
+            b"From: Bea <bea@friends.example>\r\nTo: rosa@gmail.com\r\nSubject: dinner?\r\n\r\nx",
+        );
+        let support = |header: &str| {
+            Parsed::parse(
+                format!("From: Ana <ana@example.com>\r\n{header}\r\nSubject: my cake\r\n\r\nx")
+                    .as_bytes(),
+            )
+        };
+        use NewTickets::*;
+        assert_eq!(
+            decide_mode(&personal, Support),
+            Decision::Ignore("not addressed to the support address")
+        );
+        assert_eq!(decide_mode(&personal, All), Decision::NewTicket);
+        assert_eq!(
+            decide_mode(&personal, Off),
+            Decision::Ignore("new tickets from email are off")
+        );
+        for header in [
+            "To: rosa+support@gmail.com",
+            "To: Rosa <R.osa+Support@gmail.com>",
+            "To: rosa@gmail.com\r\nCc: rosa+support@googlemail.com",
+            "To: help@rosa.example\r\nDelivered-To: rosa+support@gmail.com",
+            "To: undisclosed-recipients:;\r\nX-Original-To: rosa+support@gmail.com",
+        ] {
+            assert_eq!(
+                decide_mode(&support(header), Support),
+                Decision::NewTicket,
+                "{header}"
+            );
+            assert_eq!(
+                decide_mode(&support(header), Off),
+                Decision::Ignore("new tickets from email are off")
+            );
+        }
+        assert_eq!(
+            decide_mode(&support("To: rosa+news@gmail.com"), Support),
+            Decision::Ignore("not addressed to the support address"),
+            "another tag is another address"
+        );
+        // A reply to a ticket threads whatever the mode and whoever it is addressed to.
+        let reply = Parsed::parse(
+            b"From: ana@example.com\r\nTo: rosa@gmail.com\r\nReferences: <CAF123@mail.gmail.com>\r\nSubject: Re: x\r\n\r\nx",
+        );
+        for mode in [Support, All, Off] {
+            assert!(matches!(decide_mode(&reply, mode), Decision::Thread { .. }));
+        }
+    }
+
+    #[test]
+    fn mailboxes_compare_like_gmail_delivers() {
+        assert!(same_mailbox("Help@Rosa.Example", "help@rosa.example"));
+        assert!(same_mailbox(
+            "r.o.s.a+support@gmail.com",
+            "rosa+support@gmail.com"
+        ));
+        assert!(!same_mailbox(
+            "r.osa+support@example.com",
+            "rosa+support@example.com"
+        ));
+        assert!(!same_mailbox("rosa@gmail.com", "rosa+support@gmail.com"));
+        assert!(!same_mailbox("not an address", "rosa@gmail.com"));
     }
 
     #[test]

@@ -157,7 +157,7 @@ pub fn install_secret(data_dir: &Path) -> std::io::Result<Secret> {
         ));
     }
     std::fs::create_dir_all(data_dir)?;
-    let secret = Secret::random();
+    let secret = Secret::random(&crate::random::OsRandom);
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

@@ -1,6 +1,6 @@
 //! The owner's settings as the desktop window edits them: read from and written to the same
 //! TOML file [`Config::load`] reads (sections owner, intake, smtp, imap, mail, store). Keys the
-//! window does not edit (rates, `ca_file`, `[mail]`, `[store]` …) are kept as they were.
+//! window does not edit (rates, `ca_file`, most of `[mail]`, `[store]` …) are kept as they were.
 //!
 //! Passwords never go into the file: they go to a [`SecretStore`]; [`Settings`] only says
 //! whether one is stored (`has_password`). A password found in the file (written by hand) is
@@ -10,7 +10,7 @@
 //! Only the file is read here, not `DESKBELL_*` variables: saving must not copy the
 //! environment into the file.
 
-use crate::config::Config;
+use crate::config::{Config, NewTickets};
 use crate::secrets::{account_key, account_user, AccountKind, Password, SecretError, SecretStore};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -146,6 +146,28 @@ impl Default for NotificationSettings {
     }
 }
 
+/// Which mail becomes a ticket, and the sending budget (`[mail]`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailSettings {
+    pub new_tickets: NewTickets,
+    /// As set in the file; "" = the default below.
+    pub support_address: String,
+    pub daily_send_limit: u32,
+}
+
+/// What the window shows of [`MailSettings`], with what "" means for the support address.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailView {
+    #[serde(flatten)]
+    pub settings: MailSettings,
+    /// The owner's plus-address with the tag `support` ("" without an owner address).
+    pub default_support_address: String,
+}
+
 /// What the window shows. No password in it, ever.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -155,6 +177,7 @@ pub struct Settings {
     pub smtp: AccountSettings,
     pub imap: AccountSettings,
     pub intake: IntakeSettings,
+    pub mail: MailView,
     pub notifications: NotificationSettings,
     /// `false` → the window starts the first-run set-up.
     pub configured: bool,
@@ -169,6 +192,9 @@ pub struct SettingsInput {
     pub smtp: AccountInput,
     pub imap: AccountInput,
     pub intake: IntakeSettings,
+    /// Absent: `[mail]` stays as it is.
+    #[serde(default)]
+    pub mail: Option<MailSettings>,
     pub notifications: NotificationSettings,
 }
 
@@ -249,6 +275,16 @@ fn view(
         intake: IntakeSettings {
             listen: config.intake.listen.clone(),
             public_url: config.intake.public_url.clone().unwrap_or_default(),
+        },
+        mail: MailView {
+            settings: MailSettings {
+                new_tickets: config.mail.new_tickets(),
+                support_address: config.mail.support_address.clone().unwrap_or_default(),
+                daily_send_limit: config.mail.daily_send_limit,
+            },
+            default_support_address: crate::config::Mail::default()
+                .support_address(o.email.as_deref())
+                .unwrap_or_default(),
         },
         notifications,
         configured,

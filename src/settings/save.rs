@@ -78,6 +78,17 @@ pub fn save(
     }
     put_account(&mut root, "smtp", &input.smtp);
     put_account(&mut root, "imap", &input.imap);
+    if let Some(m) = &input.mail {
+        let mail = section(&mut root, "mail");
+        mail.insert("new_tickets".into(), m.new_tickets.as_str().into());
+        // The older key it replaces would only confuse a reader of the file.
+        mail.remove("tickets_from_email");
+        put_str(mail, "support_address", &m.support_address);
+        mail.insert(
+            "daily_send_limit".into(),
+            toml::Value::Integer(m.daily_send_limit.into()),
+        );
+    }
 
     let text = toml::to_string_pretty(&root).expect("a TOML table serialises");
     let new = parse_config(&text, config_path)?;

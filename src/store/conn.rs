@@ -14,6 +14,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0001_init.sql")),
         M::up(include_str!("../../migrations/0002_desktop.sql")),
         M::up(include_str!("../../migrations/0003_mailbox_sync.sql")),
+        M::up(include_str!("../../migrations/0004_send_budget.sql")),
     ])
 }
 
@@ -57,6 +58,59 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    }
+
+    #[test]
+    fn the_outbox_rebuild_keeps_queued_and_sent_mail() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("t.sqlite3")).unwrap();
+        migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tickets (id, ticket_id, channel, visitor_name, visitor_email, issue,
+                 created_at, updated_at)
+             VALUES (1, 'TKT-20260101-0001', 'web', 'Ana', 'ana@example.com', 'x',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO outbox (kind, ticket, message_id, rcpt, state, attempts,
+                 next_attempt_at, created_at, sent_at)
+             VALUES ('reply', 1, 'r@x', 'ana@example.com', 'queued', 2,
+                 '2026-01-01T01:00:00.000Z', '2026-01-01T00:00:00.000Z', NULL),
+                    ('notification', 1, 'n@x', 'rosa@example.com', 'sent', 1,
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',
+                 '2026-01-01T00:00:05.000Z');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        type Row = (String, String, i64, Option<String>, Option<String>);
+        let rows: Vec<Row> = conn
+            .prepare("SELECT message_id, state, attempts, sent_at, hold FROM outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("r@x".into(), "queued".into(), 2, None, None),
+                (
+                    "n@x".into(),
+                    "sent".into(),
+                    1,
+                    Some("2026-01-01T00:00:05.000Z".into()),
+                    None
+                ),
+            ]
+        );
+        // The new states and kind are allowed; a digest may have no ticket.
+        conn.execute_batch(
+            "INSERT INTO outbox (kind, ticket, message_id, rcpt, state, next_attempt_at, created_at)
+             VALUES ('digest', NULL, 'd@x', 'rosa@example.com', 'queued', '2026-01-01T00:00:00.000Z',
+                 '2026-01-01T00:00:00.000Z');
+             UPDATE outbox SET state = 'held' WHERE message_id = 'n@x';",
+        )
+        .unwrap();
     }
 
     #[test]

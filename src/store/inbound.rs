@@ -156,6 +156,18 @@ pub fn append(
     Ok(ticket_id)
 }
 
+/// The owner answered the ticket by mail: an open ticket (waiting on her) now waits on the
+/// visitor, as after a reply from the window. Pending and closed tickets stay so:
+/// an old answer read again (a first sync, a rebuild) must not reopen anything.
+pub fn mark_answered(conn: &Connection, ticket_row: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET status = 'pending', unread = 0, updated_at = ?2
+         WHERE id = ?1 AND status = 'open'",
+        params![ticket_row, to_db(now)],
+    )?;
+    Ok(())
+}
+
 fn insert_attachments(conn: &Connection, message_row: i64, p: &Parsed) -> Result<()> {
     for (name, content_type, data) in &p.attachments {
         conn.prepare_cached(
@@ -230,8 +242,9 @@ pub fn mark_bounced(
                 params![row, reason],
             )?;
             conn.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?2 WHERE message_id = ?1",
-                params![id, reason],
+                "UPDATE outbox SET state = 'failed', last_error = ?2, bounced_at = ?3
+                 WHERE message_id = ?1",
+                params![id, reason, to_db(now)],
             )?;
             events::insert(
                 conn,

@@ -28,6 +28,12 @@ impl Kind {
             Kind::Reply => "reply",
         }
     }
+
+    /// Mail Deskbell sends by itself (not the owner's words): it never uses the part of the
+    /// daily budget kept for the owner's replies.
+    pub fn is_automatic(self) -> bool {
+        !matches!(self, Kind::Reply)
+    }
 }
 
 impl fmt::Display for Kind {
@@ -99,6 +105,42 @@ pub fn count_since(conn: &Connection, kind: Kind, rcpt: &str, since: DateTime<Ut
         )?)
 }
 
+/// How many mails of `kind` were queued since `since`, to any address: the global cap on
+/// confirmations.
+pub fn count_kind_since(conn: &Connection, kind: Kind, since: DateTime<Utc>) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE kind = ?1 AND created_at >= ?2")?
+        .query_row(params![kind.as_str(), to_db(since)], |r| r.get(0))?)
+}
+
+/// Whether mail to `rcpt` ever bounced.
+pub fn has_bounced(conn: &Connection, rcpt: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE rcpt = ?1 AND bounced_at IS NOT NULL)",
+        )?
+        .query_row([rcpt.to_ascii_lowercase()], |r| r.get(0))?)
+}
+
+/// Messages that left since `since` (each counts once against the daily budget, whatever its
+/// kind), and the earliest of those departures: one more may leave 24 h after it.
+pub fn sent_since(conn: &Connection, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let (n, first): (i64, Option<String>) = conn
+        .prepare_cached("SELECT count(*), min(sent_at) FROM outbox WHERE sent_at >= ?1")?
+        .query_row([to_db(since)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((n, first.as_deref().and_then(from_db)))
+}
+
+/// Holds a queued mail back until `until` for `why` (the budget): it stays queued, visible,
+/// and is tried again then. No attempt is counted.
+pub fn hold(conn: &Connection, id: i64, until: DateTime<Utc>, why: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET next_attempt_at = ?2, hold = ?3 WHERE id = ?1 AND state = 'queued'",
+        params![id, to_db(until), why],
+    )?;
+    Ok(())
+}
+
 /// Queued mail whose time has come, oldest first.
 pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<Item>> {
     let mut stmt = conn.prepare_cached(
@@ -151,7 +193,8 @@ pub fn mark_sent(
 ) -> Result<()> {
     let at = to_db(now);
     conn.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL
+        "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL,
+             hold = NULL
          WHERE id = ?1",
         params![item.id, at],
     )?;
@@ -352,4 +395,122 @@ pub fn queue_reply(
         now,
     )?;
     Ok((row, mid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = super::super::conn::open_connection(&dir.path().join("t.sqlite3")).unwrap();
+        super::super::conn::migrations()
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO tickets (id, ticket_id, channel, visitor_name, visitor_email, issue,
+                 created_at, updated_at)
+             VALUES (1, 'TKT-20260101-0001', 'web', 'Ana', 'ana@example.com', 'x',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        (dir, conn)
+    }
+
+    fn item(conn: &Connection, id: i64) -> Item {
+        due(conn, "2100-01-01T00:00:00Z".parse().unwrap(), 1000)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_rolling_day_counts_what_left_and_knows_when_a_slot_frees() {
+        let (_d, conn) = db();
+        let t0: DateTime<Utc> = "2026-11-30T08:00:00Z".parse().unwrap();
+        let sent = Sent {
+            from: "rosa@example.com",
+            subject: "s",
+            text: "t",
+            raw: b"raw",
+        };
+        for h in 0..3 {
+            let id = enqueue(
+                &conn,
+                Kind::Notification,
+                1,
+                None,
+                &format!("m{h}@x"),
+                "rosa@x",
+                t0,
+            )
+            .unwrap();
+            mark_sent(&conn, &item(&conn, id), &sent, t0 + Duration::hours(h * 10)).unwrap();
+        }
+        // Queued and failed mail does not count; only departures.
+        enqueue(&conn, Kind::Reply, 1, None, "q@x", "ana@x", t0).unwrap();
+        let day_after = |at: DateTime<Utc>| sent_since(&conn, at - Duration::hours(24)).unwrap();
+        assert_eq!(day_after(t0 + Duration::hours(21)), (3, Some(t0)));
+        // 24 h after the first departure it no longer counts.
+        assert_eq!(
+            day_after(t0 + Duration::hours(25)),
+            (2, Some(t0 + Duration::hours(10)))
+        );
+        assert_eq!(day_after(t0 + Duration::hours(60)), (0, None));
+    }
+
+    #[test]
+    fn a_held_mail_stays_queued_with_its_reason_until_it_leaves() {
+        let (_d, conn) = db();
+        let t0: DateTime<Utc> = "2026-11-30T08:00:00Z".parse().unwrap();
+        let id = enqueue(
+            &conn,
+            Kind::Confirmation,
+            1,
+            None,
+            "c@x",
+            "Ana@Example.com",
+            t0,
+        )
+        .unwrap();
+        hold(&conn, id, t0 + Duration::hours(3), "daily sending limit").unwrap();
+        assert!(due(&conn, t0 + Duration::hours(2), 10).unwrap().is_empty());
+        let (state, why): (String, Option<String>) = conn
+            .query_row("SELECT state, hold FROM outbox WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (state.as_str(), why.as_deref()),
+            ("queued", Some("daily sending limit"))
+        );
+        let it = item(&conn, id);
+        assert_eq!(it.attempts, 0, "holding is not an attempt");
+        let sent = Sent {
+            from: "r",
+            subject: "s",
+            text: "t",
+            raw: b"r",
+        };
+        mark_sent(&conn, &it, &sent, t0 + Duration::hours(3)).unwrap();
+        let why: Option<String> = conn
+            .query_row("SELECT hold FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(why, None);
+        assert_eq!(count_kind_since(&conn, Kind::Confirmation, t0).unwrap(), 1);
+        assert_eq!(count_kind_since(&conn, Kind::Reply, t0).unwrap(), 0);
+        assert_eq!(
+            count_kind_since(&conn, Kind::Confirmation, t0 + Duration::seconds(1)).unwrap(),
+            0
+        );
+        assert!(!has_bounced(&conn, "ana@example.com").unwrap());
+        conn.execute(
+            "UPDATE outbox SET bounced_at = '2026-11-30T09:00:00.000Z' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+        assert!(has_bounced(&conn, "ANA@example.com").unwrap());
+    }
 }

@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, fakeApi, row, settle } from "./fixtures";
+import { detail, fakeApi, row, settings, settle } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
 vi.mock("../src/api", async (orig) => {
@@ -14,6 +14,7 @@ import { ThreadEntryView } from "../src/components/ThreadEntryView";
 import { Composer } from "../src/components/Composer";
 import { SnippetBox } from "../src/components/SnippetBox";
 import { AccountFields } from "../src/components/AccountFields";
+import { SettingsView } from "../src/components/SettingsView";
 import { accountForm } from "../src/lib/settingsForm";
 
 let root: HTMLElement;
@@ -183,5 +184,83 @@ describe("AccountFields", () => {
     expect(result.dataset.problem).toBe("wrong_password");
     expect(result.textContent).toContain("535 5.7.8 not accepted");
     expect(result.textContent).toContain("Use an app password");
+  });
+});
+
+describe("SettingsView: Mail in and out", () => {
+  const view = (s = settings()) => (
+    <SettingsView
+      settings={s}
+      status={null}
+      canned={[]}
+      onCanned={() => {}}
+      onLoadCanned={() => {}}
+      onSaved={() => {}}
+      onClose={() => {}}
+      onStatusChanged={() => {}}
+    />
+  );
+  const click = (el: HTMLElement) => act(() => el.click());
+
+  it("shows the three choices, the default address as placeholder and the limit; saves the choice", async () => {
+    fake.current!.api.listSites.mockResolvedValue([]);
+    fake.current!.api.saveSettings.mockImplementation(async () => settings());
+    await act(async () => {
+      render(view(), root);
+      await settle();
+    });
+    const section = root.querySelector<HTMLElement>("#section-mail")!;
+    expect(section.querySelector("h3")!.textContent).toBe("Mail in and out");
+    // the nav lists it right after "Receiving email"
+    const nav = [...root.querySelectorAll(".settings-nav a")].map((a) => a.getAttribute("href"));
+    expect(nav.indexOf("#section-mail")).toBe(nav.indexOf("#section-imap") + 1);
+
+    const group = $("new-tickets");
+    const radios = [...group.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    expect(radios.map((r) => r.dataset.testid)).toEqual(["new-tickets-support", "new-tickets-all", "new-tickets-off"]);
+    expect(group.textContent).toContain("Only mail to the support address");
+    expect(group.textContent).toContain("Any mail from a person");
+    expect(group.textContent).toContain("None (website form only)");
+    expect(($("new-tickets-support") as HTMLInputElement).checked).toBe(true);
+    expect(root.querySelector('[data-testid="new-tickets-warning"]')).toBeNull();
+
+    const address = $("support-address") as HTMLInputElement;
+    expect(address.value).toBe("");
+    expect(address.placeholder).toBe("maria+support@gmail.com");
+    expect(address.classList.contains("mono")).toBe(true);
+    expect(($("daily-send-limit") as HTMLInputElement).value).toBe("400");
+
+    click($("new-tickets-all"));
+    expect(($("new-tickets-all") as HTMLInputElement).checked).toBe(true);
+    expect($("new-tickets-warning").textContent).toContain("personal Gmail");
+    // the address stays editable in every mode (the widget's email fallback uses it)
+    expect(address.disabled).toBe(false);
+
+    await act(async () => {
+      expect(($("settings-save") as HTMLButtonElement).disabled).toBe(false);
+      // (a click would not submit in happy-dom: it counts the nested add-site form's required input)
+      root.querySelector("form.settings-form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+      await settle();
+    });
+    expect(fake.current!.api.saveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ mail: { newTickets: "all", supportAddress: "", dailySendLimit: 400 } }),
+    );
+  });
+
+  it("shows field errors and keeps Save off", async () => {
+    fake.current!.api.listSites.mockResolvedValue([]);
+    await act(async () => {
+      render(view(), root);
+      await settle();
+    });
+    act(() => type($("support-address") as HTMLInputElement, "help"));
+    const address = $("support-address");
+    expect(address.getAttribute("aria-invalid")).toBe("true");
+    expect(address.parentElement!.querySelector(".field-error")!.textContent).toContain("email address");
+    act(() => type($("daily-send-limit") as HTMLInputElement, "5"));
+    const limit = $("daily-send-limit");
+    expect(limit.getAttribute("aria-invalid")).toBe("true");
+    expect(limit.parentElement!.querySelector(".field-error")!.textContent).toContain("at least 10");
+    expect(($("settings-save") as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ export const settings = (configured = true): Settings => ({
   smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", hasPassword: configured },
   imap: { preset: "gmail", host: "imap.gmail.com", port: 993, security: "tls", username: "maria@gmail.com", hasPassword: configured },
   intake: { listen: "127.0.0.1:7878", publicUrl: "" },
+  mail: { defaultSupportAddress: "maria+support@gmail.com", newTickets: "support", supportAddress: "", dailySendLimit: 400 },
   notifications: { enabled: true, paused: false },
   configured,
 });

@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { Settings } from "../src/bindings";
-import { accountInput, editAccount, parseOrigins, parsePort, settingsForm, settingsInput, validate, withGmail } from "../src/lib/settingsForm";
+import {
+  accountInput,
+  editAccount,
+  mailInput,
+  parseOrigins,
+  parsePort,
+  parseSendLimit,
+  settingsForm,
+  settingsInput,
+  validate,
+  withGmail,
+} from "../src/lib/settingsForm";
 
 const stored: Settings = {
   owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin" },
   smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", hasPassword: true },
   imap: { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
   intake: { listen: "127.0.0.1:7878", publicUrl: "https://support.example.com" },
+  mail: { defaultSupportAddress: "maria+support@gmail.com", newTickets: "all", supportAddress: "help@rossi.example", dailySendLimit: 2000 },
   notifications: { enabled: true, paused: false },
   configured: true,
 };
@@ -21,6 +33,7 @@ describe("settings form → SettingsInput", () => {
       smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", password: null },
       imap: { preset: null, host: "", port: null, security: null, username: "", password: null },
       intake: stored.intake,
+      mail: { newTickets: "all", supportAddress: "help@rossi.example", dailySendLimit: 2000 },
       notifications: stored.notifications,
     });
   });
@@ -53,6 +66,70 @@ describe("settings form → SettingsInput", () => {
     const i = settingsInput(f);
     expect(i.owner.email).toBe("maria@gmail.com");
     expect(i.imap).toMatchObject({ host: "imap.example.com", port: 993, security: null });
+  });
+});
+
+describe("[mail] in the form", () => {
+  it("maps Settings.mail to the form: the limit as text, the default address for display", () => {
+    expect(settingsForm(stored).mail).toEqual({
+      newTickets: "all",
+      supportAddress: "help@rossi.example",
+      dailySendLimit: "2000",
+      defaultSupportAddress: "maria+support@gmail.com",
+    });
+  });
+
+  it("round-trips: an untouched form sends [mail] as it was, without the display-only default", () => {
+    for (const newTickets of ["support", "all", "off"] as const) {
+      const s: Settings = { ...stored, mail: { ...stored.mail, newTickets, supportAddress: "" } };
+      const input = settingsInput(settingsForm(s));
+      expect(input.mail).toEqual({ newTickets, supportAddress: "", dailySendLimit: 2000 });
+      expect(input.mail).not.toHaveProperty("defaultSupportAddress");
+    }
+  });
+
+  it("trims the address and parses the limit as a whole number", () => {
+    const f = settingsForm(stored);
+    f.mail = { ...f.mail, newTickets: "support", supportAddress: "  help@rosa.example \t", dailySendLimit: " 450 " };
+    expect(settingsInput(f).mail).toEqual({ newTickets: "support", supportAddress: "help@rosa.example", dailySendLimit: 450 });
+    f.mail.supportAddress = "   ";
+    expect(settingsInput(f).mail!.supportAddress).toBe("");
+  });
+
+  it("an unreadable limit leaves [mail] as it is (null) rather than sending a guess", () => {
+    const f = settingsForm(stored);
+    f.mail.dailySendLimit = "lots";
+    expect(settingsInput(f).mail).toBeNull();
+    expect(mailInput({ ...f.mail, dailySendLimit: "10" })).toMatchObject({ dailySendLimit: 10 });
+  });
+
+  it("parses the daily sending limit", () => {
+    expect(parseSendLimit("400")).toBe(400);
+    expect(parseSendLimit(" 10 ")).toBe(10);
+    expect(parseSendLimit("9")).toBeNull();
+    expect(parseSendLimit("0")).toBeNull();
+    expect(parseSendLimit("-50")).toBeNull();
+    expect(parseSendLimit("12.5")).toBeNull();
+    expect(parseSendLimit("1e3")).toBeNull();
+    expect(parseSendLimit("")).toBeNull();
+    expect(parseSendLimit("99999999999")).toBeNull();
+  });
+
+  it("validates the support address (blank = the default) and the limit", () => {
+    const f = settingsForm(stored);
+    f.mail.supportAddress = "help";
+    f.mail.dailySendLimit = "5";
+    const errs = validate(f);
+    expect(Object.keys(errs).sort()).toEqual(["mail.dailySendLimit", "mail.supportAddress"]);
+    expect(errs["mail.dailySendLimit"]).toContain("at least 10");
+    f.mail.supportAddress = "";
+    f.mail.dailySendLimit = "12.5";
+    expect(Object.keys(validate(f))).toEqual(["mail.dailySendLimit"]);
+    f.mail.dailySendLimit = "";
+    expect(Object.keys(validate(f))).toEqual(["mail.dailySendLimit"]);
+    f.mail.supportAddress = " help@rosa.example ";
+    f.mail.dailySendLimit = "10";
+    expect(validate(f)).toEqual({});
   });
 });
 

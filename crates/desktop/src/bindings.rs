@@ -4,13 +4,14 @@
 //! tests/bindings.rs proves the committed file is what this generates.
 
 use crate::dto::*;
+use deskbell::config::NewTickets;
 use deskbell::domain::{CannedReply, Channel, Direction, Priority, Status};
 use deskbell::mail::check::{CheckReport, Problem};
 use deskbell::mail::imap::sync::SyncState;
 use deskbell::secrets::AccountKind;
 use deskbell::settings::{
-    AccountInput, AccountSettings, IntakeSettings, NotificationSettings, Owner, Preset, Security,
-    Settings, SettingsInput,
+    AccountInput, AccountSettings, IntakeSettings, MailSettings, MailView, NotificationSettings,
+    Owner, Preset, Security, Settings, SettingsInput,
 };
 use deskbell_wire::{ApiError, OpenTicket};
 use ts_rs::TS;
@@ -37,6 +38,9 @@ pub fn typescript() -> String {
         AccountInput::decl(),
         Owner::decl(),
         IntakeSettings::decl(),
+        NewTickets::decl(),
+        MailSettings::decl(),
+        MailView::decl(),
         NotificationSettings::decl(),
         Settings::decl(),
         SettingsInput::decl(),

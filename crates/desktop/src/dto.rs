@@ -219,13 +219,13 @@ impl From<deskbell::inbox::Counts> for Counts {
 }
 
 impl SiteRow {
-    pub fn new(site: &domain::Site, public_url: &str) -> Self {
+    pub fn new(site: &domain::Site, public_url: &str, support_email: Option<&str>) -> Self {
         Self {
             id: site.id,
             name: site.name.clone(),
             bot_token: site.bot_token.clone(),
             origins: site.origins.clone(),
-            snippet: deskbell::inbox::widget_snippet(public_url, &site.bot_token),
+            snippet: deskbell::inbox::widget_snippet(public_url, &site.bot_token, support_email),
             created_at: rfc3339(site.created_at),
         }
     }

@@ -105,3 +105,45 @@ fn passwords_go_in_never_out() {
     assert!(!decl("AccountSettings").contains("password:"));
     assert!(!decl("Settings").contains("password"));
 }
+
+/// Every type a declaration refers to is declared too (a type added to a struct but not to
+/// the list in bindings.rs would otherwise only fail in the UI build).
+#[test]
+fn every_referenced_type_is_declared() {
+    let ts = deskbell_desktop::bindings::typescript();
+    // Drop comments and string literals: only type syntax is left.
+    let mut code = String::new();
+    let mut rest = ts.as_str();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix('"') {
+            rest = r.split_once('"').map_or("", |(_, after)| after);
+        } else {
+            let c = rest.chars().next().unwrap();
+            code.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    let words: Vec<&str> = code
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect();
+    let declared: Vec<&str> = code
+        .split("export type ")
+        .skip(1)
+        .filter_map(|d| d.split([' ', '=', '<']).next())
+        .collect();
+    assert!(
+        declared.len() > 20 && declared.contains(&"Settings"),
+        "{declared:?}"
+    );
+    for w in words {
+        assert!(
+            declared.contains(&w) || ["Array", "Record", "Partial"].contains(&w),
+            "{w} is used in the bindings but not declared: add it to bindings.rs"
+        );
+    }
+}

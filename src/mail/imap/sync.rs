@@ -11,14 +11,19 @@
 //!   dedupe (Message-ID + raw hash) keeps that from storing anything twice;
 //! - IDLE (RFC 2177) is re-issued before 29 minutes; without IDLE the folder is polled;
 //!   failures reconnect with exponential backoff and jitter.
+//!
+//! A worker: it runs on the inbox's [`Ports`] and the [`MailSettings`] it is handed, not on
+//! the `Inbox` itself.
 
 use super::fetch::{self, candidates_query, since_query};
 use super::folders::{capabilities, sent_folder};
 use super::plan::{self, Plan, Seen};
 use super::{connect, ImapError, Session, Target};
 use crate::backoff::{draw, Backoff};
-use crate::inbox::{Event, Inbox};
+use crate::inbox::{Event, Ports};
 use crate::mail::import::{import_batch, Origin, Outcome};
+use crate::mail::MailSettings;
+use crate::random::Random;
 use crate::store::mailbox;
 use std::time::Duration;
 
@@ -62,9 +67,17 @@ pub struct Pass {
     pub outcomes: Vec<Outcome>,
 }
 
+/// What every pass imports with: the worker's ports and the mail settings it was handed.
+#[derive(Clone, Copy)]
+struct On<'a> {
+    ports: &'a Ports,
+    mail: &'a MailSettings,
+}
+
 /// Runs until `stop` turns true: a worker for INBOX and one for the Sent folder.
 pub async fn run(
-    inbox: Inbox,
+    ports: Ports,
+    mail: MailSettings,
     target: Target,
     opts: SyncOptions,
     health: SyncHealth,
@@ -73,8 +86,12 @@ pub async fn run(
     for role in [Role::Inbox, Role::Sent] {
         health.set(role, SyncState::Connecting);
     }
-    let a = watch_folder(&inbox, &target, Role::Inbox, &opts, &health, stop.clone());
-    let b = watch_folder(&inbox, &target, Role::Sent, &opts, &health, stop);
+    let on = On {
+        ports: &ports,
+        mail: &mail,
+    };
+    let a = watch_folder(on, &target, Role::Inbox, &opts, &health, stop.clone());
+    let b = watch_folder(on, &target, Role::Sent, &opts, &health, stop);
     tokio::join!(a, b);
     for role in [Role::Inbox, Role::Sent] {
         health.set(role, SyncState::Off);
@@ -83,16 +100,18 @@ pub async fn run(
 
 /// One pass over INBOX and Sent, then logout (`deskbell mail sync --once`).
 pub async fn once(
-    inbox: &Inbox,
+    ports: &Ports,
+    mail: &MailSettings,
     target: &Target,
     opts: &SyncOptions,
 ) -> Result<Vec<Pass>, SyncError> {
     let server = target.server();
     let mut s = connect(target).await?;
     let gmail = capabilities(&mut s, &server).await?.1;
-    let mut passes = vec![pass(inbox, &mut s, &server, "INBOX", gmail, opts).await?];
+    let on = On { ports, mail };
+    let mut passes = vec![pass_on(on, &mut s, &server, "INBOX", gmail, opts).await?];
     if let Some(sent) = sent_folder(&mut s, &server).await? {
-        passes.push(pass(inbox, &mut s, &server, &sent, gmail, opts).await?);
+        passes.push(pass_on(on, &mut s, &server, &sent, gmail, opts).await?);
     }
     let _ = s.logout().await;
     Ok(passes)
@@ -113,7 +132,7 @@ pub async fn check(target: &Target) -> Result<(u32, Option<String>), ImapError> 
 }
 
 async fn watch_folder(
-    inbox: &Inbox,
+    on: On<'_>,
     target: &Target,
     role: Role,
     opts: &SyncOptions,
@@ -125,20 +144,20 @@ async fn watch_folder(
         if *stop.borrow() {
             return;
         }
-        match session(inbox, target, role, opts, health, &mut stop, &mut failures).await {
+        match session(on, target, role, opts, health, &mut stop, &mut failures).await {
             Ok(()) => return,
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let reason = e.to_string();
                 tracing::warn!(folder = role.label(), failures, error = %reason, "IMAP sync failed; retrying");
                 health.set(role, SyncState::Error(reason.clone()));
-                inbox.emit_event(Event::SyncError {
+                on.ports.emit(Event::SyncError {
                     folder: role.label().to_string(),
                     reason,
                 });
                 // A password or TLS problem will not fix itself: wait long, not in a tight loop.
                 let delay = if e.is_transient() {
-                    backoff(opts, failures)
+                    backoff(opts, failures, &*on.ports.random)
                 } else {
                     opts.retry_max
                 };
@@ -153,19 +172,19 @@ async fn watch_folder(
 
 /// `retry_first · 2^(n-1)`, capped, times a jitter in [0.5, 1.0] so reconnecting clients
 /// spread out.
-fn backoff(opts: &SyncOptions, failures: u32) -> Duration {
+fn backoff(opts: &SyncOptions, failures: u32, random: &dyn Random) -> Duration {
     Backoff {
         first: opts.retry_first,
         cap: opts.retry_max,
         spread: (0.5, 1.0),
     }
-    .delay(failures.saturating_sub(1), draw())
+    .delay(failures.saturating_sub(1), draw(random))
 }
 
 /// One connection's life: connect, catch up, then IDLE (or poll) and catch up again, until
 /// stopped (Ok) or the connection fails (Err).
 async fn session(
-    inbox: &Inbox,
+    on: On<'_>,
     target: &Target,
     role: Role,
     opts: &SyncOptions,
@@ -189,7 +208,7 @@ async fn session(
         },
     };
     loop {
-        pass(inbox, &mut s, &server, &folder, gmail, opts).await?;
+        pass_on(on, &mut s, &server, &folder, gmail, opts).await?;
         *failures = 0;
         health.set(role, SyncState::Ok);
         if *stop.borrow() {
@@ -242,7 +261,19 @@ async fn session(
 
 /// Catches one folder up: new UIDs since the stored state, or the first sync / rescan.
 pub async fn pass(
-    inbox: &Inbox,
+    ports: &Ports,
+    mail: &MailSettings,
+    s: &mut Session,
+    server: &str,
+    folder: &str,
+    gmail: bool,
+    opts: &SyncOptions,
+) -> Result<Pass, SyncError> {
+    pass_on(On { ports, mail }, s, server, folder, gmail, opts).await
+}
+
+async fn pass_on(
+    on: On<'_>,
     s: &mut Session,
     server: &str,
     folder: &str,
@@ -260,8 +291,9 @@ pub async fn pass(
         .uid_validity
         .ok_or_else(|| ImapError::protocol(server, "the server sent no UIDVALIDITY"))?;
     let name = folder.to_string();
-    let stored = inbox
-        .store()
+    let stored = on
+        .ports
+        .store
         .read(move |c| mailbox::get(c, &name))
         .await
         .map_err(SyncError::store)?;
@@ -280,7 +312,7 @@ pub async fn pass(
         uid_next: mb.uid_next,
         exists: mb.exists,
     };
-    let now = inbox.clock().now();
+    let now = on.ports.clock.now();
     match plan::plan(stored.as_ref(), seen, now, opts.first_sync_days) {
         Plan::UpToDate => {}
         Plan::Newer { after } => {
@@ -290,7 +322,7 @@ pub async fn pass(
                 .into_iter()
                 .filter(|u| *u > after)
                 .collect();
-            import_uids(inbox, s, &at, &uids, true, &mut done).await?;
+            import_uids(on, s, &at, &uids, true, &mut done).await?;
         }
         Plan::Scan { since, rescan_from } => {
             let upto = match mb.uid_next {
@@ -316,11 +348,11 @@ pub async fn pass(
                     uids.sort_unstable();
                     uids.dedup();
                 }
-                import_uids(inbox, s, &at, &uids, false, &mut done).await?;
+                import_uids(on, s, &at, &uids, false, &mut done).await?;
             }
-            let (name, at) = (folder.to_string(), inbox.clock().now());
-            inbox
-                .store()
+            let (name, at) = (folder.to_string(), on.ports.clock.now());
+            on.ports
+                .store
                 .write(move |c| mailbox::advance(c, &name, uidvalidity, upto, at))
                 .await
                 .map_err(SyncError::store)?;
@@ -340,7 +372,7 @@ struct Place<'a> {
 /// Fetches `uids` in chunks and imports them in UID order; with `record`, each import also
 /// advances the folder's state.
 async fn import_uids(
-    inbox: &Inbox,
+    on: On<'_>,
     s: &mut Session,
     at: &Place<'_>,
     uids: &[u32],
@@ -376,7 +408,7 @@ async fn import_uids(
             })
             .collect();
         // One transaction per fetch: the folder state moves with the messages it covers.
-        let outcomes = import_batch(inbox, batch).await.map_err(|e| {
+        let outcomes = import_batch(on.ports, on.mail, batch).await.map_err(|e| {
             tracing::warn!(folder, uids = %span, error = %e, "cannot import messages");
             SyncError::Store(e)
         })?;
@@ -396,18 +428,34 @@ mod tests {
             retry_max: Duration::from_secs(60),
             ..SyncOptions::default()
         };
+        let seq = crate::random::SeqRandom::new(11);
+        let os = crate::random::OsRandom;
         for (failures, full) in [(1, 2.0), (2, 4.0), (3, 8.0), (6, 60.0), (40, 60.0)] {
-            let mut seen = Vec::new();
-            for _ in 0..50 {
-                let d = backoff(&opts, failures).as_secs_f64();
-                assert!(
-                    d >= full * 0.5 - 1e-9 && d <= full,
-                    "{failures}: {d} vs {full}"
-                );
-                seen.push(d);
+            for random in [&seq as &dyn Random, &os] {
+                let mut seen = Vec::new();
+                for _ in 0..50 {
+                    let d = backoff(&opts, failures, random).as_secs_f64();
+                    assert!(
+                        d >= full * 0.5 - 1e-9 && d <= full,
+                        "{failures}: {d} vs {full}"
+                    );
+                    seen.push(d);
+                }
+                seen.dedup();
+                assert!(seen.len() > 1, "jitter spreads retries: {seen:?}");
             }
-            seen.dedup();
-            assert!(seen.len() > 1, "jitter spreads retries: {seen:?}");
         }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_retry_delays() {
+        use crate::random::SeqRandom;
+        let opts = SyncOptions::default();
+        let delays = |seed| {
+            let r = SeqRandom::new(seed);
+            (1..20).map(|n| backoff(&opts, n, &r)).collect::<Vec<_>>()
+        };
+        assert_eq!(delays(5), delays(5));
+        assert_ne!(delays(5), delays(6));
     }
 }

@@ -89,15 +89,37 @@ export type Owner = { email: string, name: string, business: string, timezone: s
 
 export type IntakeSettings = { listen: string, publicUrl: string, };
 
+export type NewTickets = "support" | "all" | "off";
+
+export type MailSettings = { newTickets: NewTickets, 
+/**
+ * As set in the file; "" = the default below.
+ */
+supportAddress: string, dailySendLimit: number, };
+
+export type MailView = { 
+/**
+ * The owner's plus-address with the tag `support` ("" without an owner address).
+ */
+defaultSupportAddress: string, newTickets: NewTickets, 
+/**
+ * As set in the file; "" = the default below.
+ */
+supportAddress: string, dailySendLimit: number, };
+
 export type NotificationSettings = { enabled: boolean, paused: boolean, };
 
-export type Settings = { owner: Owner, smtp: AccountSettings, imap: AccountSettings, intake: IntakeSettings, notifications: NotificationSettings, 
+export type Settings = { owner: Owner, smtp: AccountSettings, imap: AccountSettings, intake: IntakeSettings, mail: MailView, notifications: NotificationSettings, 
 /**
  * `false` → the window starts the first-run set-up.
  */
 configured: boolean, };
 
-export type SettingsInput = { owner: Owner, smtp: AccountInput, imap: AccountInput, intake: IntakeSettings, notifications: NotificationSettings, };
+export type SettingsInput = { owner: Owner, smtp: AccountInput, imap: AccountInput, intake: IntakeSettings, 
+/**
+ * Absent: `[mail]` stays as it is.
+ */
+mail: MailSettings | null, notifications: NotificationSettings, };
 
 export type AccountKind = "smtp" | "imap";
 

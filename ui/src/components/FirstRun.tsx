@@ -61,7 +61,8 @@ export function FirstRun(props: { settings: Settings; onSaved: (s: Settings) => 
     setBusy(true);
     setError(null);
     try {
-      const saved = await api.saveSettings(settingsInput(gmailForm()));
+      // The first run sets up the owner and Gmail only; [mail] stays as it is.
+      const saved = await api.saveSettings({ ...settingsInput(gmailForm()), mail: null });
       props.onSaved(saved);
       setForm(settingsForm(saved));
       setPassword("");

@@ -1,10 +1,11 @@
-// Settings: business owner, both mail accounts, intake, websites, notifications, canned replies.
+// Settings: business owner, both mail accounts, mail in and out (which mail starts a ticket, the
+// support address, the daily sending limit), intake, websites, notifications, canned replies.
 // Form sections save together (Save bar); websites and canned replies act at once.
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { AppStatus, CannedReply, Settings, SiteRow } from "../bindings";
+import type { AppStatus, CannedReply, NewTickets, Settings, SiteRow } from "../bindings";
 import { api, toApiError } from "../api";
 import { useEnv } from "../context";
-import { settingsForm, settingsInput, validate, type SettingsForm } from "../lib/settingsForm";
+import { MIN_DAILY_SEND_LIMIT, settingsForm, settingsInput, validate, type SettingsForm } from "../lib/settingsForm";
 import { AccountFields } from "./AccountFields";
 import { AppPasswordGuide } from "./AppPasswordGuide";
 import { CannedManager } from "./CannedManager";
@@ -15,11 +16,18 @@ const SECTIONS = [
   ["owner", "Your business"],
   ["smtp", "Sending email"],
   ["imap", "Receiving email"],
+  ["mail", "Mail in and out"],
   ["intake", "Website intake"],
   ["sites", "Websites"],
   ["notifications", "Notifications"],
   ["canned", "Canned replies"],
 ] as const;
+
+const NEW_TICKETS: [NewTickets, string][] = [
+  ["support", "Only mail to the support address"],
+  ["all", "Any mail from a person"],
+  ["off", "None (website form only)"],
+];
 
 export function SettingsView(props: {
   settings: Settings;
@@ -68,6 +76,15 @@ export function SettingsView(props: {
     }
   };
   const owner = (patch: Partial<SettingsForm["owner"]>) => setForm({ ...form, owner: { ...form.owner, ...patch } });
+  const mail = (patch: Partial<SettingsForm["mail"]>) => setForm({ ...form, mail: { ...form.mail, ...patch } });
+  const defaultSupport = form.mail.defaultSupportAddress;
+  // The address stays editable in every mode: the widget's email fallback writes to it.
+  const supportNote =
+    (form.mail.newTickets === "support"
+      ? "Tickets arrive when mail is sent to this address (any alias forwarded into this mailbox works)"
+      : "Mail to this address starts tickets only with “Only mail to the support address”") +
+    "; the website widget's “email it instead” link writes to it" +
+    (defaultSupport ? `. Empty means ${defaultSupport}.` : ".");
 
   return (
     <section class="settings-view" data-testid="settings-view" aria-label="Settings">
@@ -126,6 +143,71 @@ export function SettingsView(props: {
           <AccountFields kind="smtp" form={form.smtp} ownerEmail={form.owner.email} errors={errors} onChange={(smtp) => setForm({ ...form, smtp })} />
           {(form.smtp.preset === "gmail" || form.imap.preset === "gmail") && <AppPasswordGuide />}
           <AccountFields kind="imap" form={form.imap} ownerEmail={form.owner.email} errors={errors} onChange={(imap) => setForm({ ...form, imap })} />
+
+          <section class="settings-section" id="section-mail" data-testid="settings-mail">
+            <h3>Mail in and out</h3>
+            <p class="muted small">Mail that answers no ticket becomes a new ticket only as chosen here; replies to your tickets always arrive.</p>
+            <div role="radiogroup" aria-label="Which mail starts a new ticket" data-testid="new-tickets">
+              {NEW_TICKETS.map(([value, label]) => (
+                <label key={value} class="check-field">
+                  <input
+                    type="radio"
+                    name="new-tickets"
+                    value={value}
+                    data-testid={`new-tickets-${value}`}
+                    checked={form.mail.newTickets === value}
+                    onChange={() => mail({ newTickets: value })}
+                  />
+                  <span>{label}</span>
+                </label>
+              ))}
+            </div>
+            {form.mail.newTickets === "all" && (
+              <div class="banner warn" role="note" data-testid="new-tickets-warning">
+                <Icon name="alert" />
+                <div>
+                  On a personal Gmail every mail from a person — friends, your bank, shops — becomes a ticket. Choose this only for a
+                  mailbox used for support alone.
+                </div>
+              </div>
+            )}
+            <div class="grid2">
+              <label class="field">
+                <span>Support address</span>
+                <input
+                  type="email"
+                  data-testid="support-address"
+                  class="mono"
+                  value={form.mail.supportAddress}
+                  placeholder={defaultSupport}
+                  spellcheck={false}
+                  aria-invalid={errors["mail.supportAddress"] ? "true" : undefined}
+                  onInput={(e) => mail({ supportAddress: (e.currentTarget as HTMLInputElement).value })}
+                />
+                {errors["mail.supportAddress"] && <em class="field-error">{errors["mail.supportAddress"]}</em>}
+                <em class="field-note">{supportNote}</em>
+              </label>
+              <label class="field">
+                <span>Daily sending limit</span>
+                <input
+                  type="number"
+                  inputMode="numeric"
+                  min={MIN_DAILY_SEND_LIMIT}
+                  step={1}
+                  data-testid="daily-send-limit"
+                  value={form.mail.dailySendLimit}
+                  placeholder="400"
+                  aria-invalid={errors["mail.dailySendLimit"] ? "true" : undefined}
+                  onInput={(e) => mail({ dailySendLimit: (e.currentTarget as HTMLInputElement).value })}
+                />
+                {errors["mail.dailySendLimit"] && <em class="field-error">{errors["mail.dailySendLimit"]}</em>}
+                <em class="field-note">
+                  Personal Gmail allows about 500 a day, Google Workspace 2,000. Automatic mail stops at 80 % of this, so your own replies
+                  always go out.
+                </em>
+              </label>
+            </div>
+          </section>
 
           <section class="settings-section" id="section-intake">
             <h3>Website intake</h3>

@@ -6,6 +6,8 @@ import type {
   AccountInput,
   AccountSettings,
   IntakeSettings,
+  MailSettings,
+  NewTickets,
   NotificationSettings,
   Owner,
   Security,
@@ -26,13 +28,28 @@ export interface AccountForm {
   hasPassword: boolean;
 }
 
+/** [mail]: which mail starts a ticket, the support address, the daily sending limit. */
+export interface MailForm {
+  newTickets: NewTickets;
+  /** as set in the file; "" = the default address */
+  supportAddress: string;
+  /** the number input's text */
+  dailySendLimit: string;
+  /** shown only (the placeholder): the owner's plus-address, "" without an owner */
+  defaultSupportAddress: string;
+}
+
 export interface SettingsForm {
   owner: Owner;
   smtp: AccountForm;
   imap: AccountForm;
   intake: IntakeSettings;
+  mail: MailForm;
   notifications: NotificationSettings;
 }
+
+/** The least daily sending limit the config accepts. */
+export const MIN_DAILY_SEND_LIMIT = 10;
 
 export const GMAIL: Record<AccountKind, { host: string; port: number; security: Security }> = {
   smtp: { host: "smtp.gmail.com", port: 587, security: "starttls" },
@@ -58,6 +75,12 @@ export function settingsForm(s: Settings): SettingsForm {
     smtp: accountForm(s.smtp),
     imap: accountForm(s.imap),
     intake: { ...s.intake },
+    mail: {
+      newTickets: s.mail.newTickets,
+      supportAddress: s.mail.supportAddress,
+      dailySendLimit: String(s.mail.dailySendLimit),
+      defaultSupportAddress: s.mail.defaultSupportAddress,
+    },
     notifications: { ...s.notifications },
   };
 }
@@ -97,6 +120,22 @@ export function parsePort(s: string): number | null {
   return n >= 1 && n <= 65535 ? n : null;
 }
 
+/** A whole number of at least 10 (and small enough for the config's u32), else null. */
+export function parseSendLimit(s: string): number | null {
+  const t = s.trim();
+  if (!/^\d{1,9}$/.test(t)) return null;
+  const n = Number(t);
+  return n >= MIN_DAILY_SEND_LIMIT ? n : null;
+}
+
+/** The [mail] part of SettingsInput; null (leave [mail] as it is) while the limit is unreadable —
+ *  validate() reports that, and Save stays off. */
+export function mailInput(m: MailForm): MailSettings | null {
+  const dailySendLimit = parseSendLimit(m.dailySendLimit);
+  if (dailySendLimit === null) return null;
+  return { newTickets: m.newTickets, supportAddress: m.supportAddress.trim(), dailySendLimit };
+}
+
 export function accountInput(f: AccountForm): AccountInput {
   const typed = f.passwordTouched && f.password !== "";
   return {
@@ -121,14 +160,17 @@ export function settingsInput(f: SettingsForm): SettingsInput {
     smtp: accountInput(f.smtp),
     imap: accountInput(f.imap),
     intake: { listen: f.intake.listen.trim(), publicUrl: f.intake.publicUrl.trim() },
+    mail: mailInput(f.mail),
     notifications: { ...f.notifications },
   };
 }
 
 /** Problems the owner can fix before saving; field name → message. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 export function validate(f: SettingsForm): Record<string, string> {
   const errs: Record<string, string> = {};
-  if (f.owner.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.owner.email.trim())) {
+  if (f.owner.email.trim() && !EMAIL.test(f.owner.email.trim())) {
     errs["owner.email"] = "This does not look like an email address.";
   }
   for (const kind of ["smtp", "imap"] as const) {
@@ -137,6 +179,11 @@ export function validate(f: SettingsForm): Record<string, string> {
   }
   const url = f.intake.publicUrl.trim();
   if (url && !/^https?:\/\/[^\s]+$/.test(url)) errs["intake.publicUrl"] = "Start it with https:// (or http://).";
+  const support = f.mail.supportAddress.trim();
+  if (support && !EMAIL.test(support)) errs["mail.supportAddress"] = "This does not look like an email address.";
+  if (parseSendLimit(f.mail.dailySendLimit) === null) {
+    errs["mail.dailySendLimit"] = `A whole number of at least ${MIN_DAILY_SEND_LIMIT}.`;
+  }
   return errs;
 }
 

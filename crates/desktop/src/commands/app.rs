@@ -6,16 +6,27 @@ use crate::Host;
 
 pub async fn list_sites(host: &impl Host) -> Result<Vec<SiteRow>> {
     let core = host.core();
-    let url = crate::dto::public_url(&core.config(), core.intake_addr());
+    let config = core.config();
+    let url = crate::dto::public_url(&config, core.intake_addr());
+    let support = config.support_address();
     let sites = core.inbox().sites().await.map_err(api_error)?;
-    Ok(sites.iter().map(|s| SiteRow::new(s, &url)).collect())
+    Ok(sites
+        .iter()
+        .map(|s| SiteRow::new(s, &url, support.as_deref()))
+        .collect())
 }
 
 pub async fn add_site(host: &impl Host, name: String, origins: Vec<String>) -> Result<SiteRow> {
     let core = host.core();
-    let url = crate::dto::public_url(&core.config(), core.intake_addr());
+    let config = core.config();
+    let url = crate::dto::public_url(&config, core.intake_addr());
+    let support = config.support_address();
     let site = core.inbox().add_site(&name, &origins).await;
-    Ok(SiteRow::new(&site.map_err(api_error)?, &url))
+    Ok(SiteRow::new(
+        &site.map_err(api_error)?,
+        &url,
+        support.as_deref(),
+    ))
 }
 
 pub async fn app_status(host: &impl Host) -> Result<AppStatus> {
