@@ -311,6 +311,87 @@ async fn wrong_password_fails_readably_without_a_retry_storm() {
         }
     );
     app.stop().await;
+
+    // The owner fixes the password. `mail status` names the failed mail and why; `mail
+    // resend` puts it back; the next start sends it, once, with its Message-ID.
+    let good = mail_config(&ms, &owner, ms.password(), "confirm_visitor = false\n");
+    let conf = dir.path().join("config.toml");
+    std::fs::write(
+        &conf,
+        format!("[intake]\nlisten = \"127.0.0.1:0\"\n{good}")
+            .replace("[owner]\n", "[owner]\ntimezone = \"UTC\"\n"),
+    )
+    .unwrap();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+            .arg("--config")
+            .arg(&conf)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let status: serde_json::Value =
+        serde_json::from_str(&cli(&["mail", "status", "--json"])).unwrap();
+    assert_eq!(status["queued"], 3);
+    assert_eq!(status["failedTotal"], 1);
+    assert_eq!(status["failed"][0]["ticketId"], first.as_str());
+    assert_eq!(status["failed"][0]["kind"], "notification");
+    assert!(
+        status["failed"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
+        "{status}"
+    );
+    let text = cli(&["mail", "status"]);
+    assert!(
+        text.contains("Failed:     1") && text.contains(&first),
+        "{text}"
+    );
+    let failed_id = status["failed"][0]["id"].as_i64().unwrap();
+    assert!(cli(&["mail", "resend", &failed_id.to_string()]).contains("queued again"));
+    // Not failed any more: resending it again is refused, clearly.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--config")
+        .arg(&conf)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["mail", "resend", &failed_id.to_string()])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains(&format!("no failed mail {failed_id}")),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let text = std::fs::read_to_string(&conf).unwrap();
+    let cfg = deskbell::Config::from_toml(&text, "test", Vec::<(String, String)>::new()).unwrap();
+    let app = deskbell::Deskbell::start(&cfg, dir.path()).await.unwrap();
+    let got = ms.wait_for(&owner, 4, Duration::from_secs(30));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(got.len(), 4, "the resent one and the three waiting");
+    let firsts = ms
+        .inbox(&owner)
+        .iter()
+        .filter(|m| m.contains(&format!("New Support Ticket #{first}")))
+        .count();
+    assert_eq!(firsts, 1, "the resent mail arrives once");
+    let status = app.inbox().mail_status().await.unwrap();
+    assert_eq!(
+        (status.queued, status.failed_total, status.sent_last_24h),
+        (0, 0, 4)
+    );
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,7 @@
 //! `deskbell mail import FILE…`: .eml or .mbox (e.g. a Gmail Takeout export) through the same
-//! pipeline as IMAP; `deskbell mail sync --once`: one IMAP pass over INBOX and Sent.
+//! pipeline as IMAP; `deskbell mail sync --once`: one IMAP pass over INBOX and Sent;
+//! `deskbell mail status`: the outbox and the sending budget; `deskbell mail resend`: failed
+//! mail back in the queue.
 
 use super::Setup;
 use anyhow::{Context, Result};
@@ -25,6 +27,18 @@ pub enum MailCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Outgoing mail: queued, held by the daily budget, sent in 24 h, budget left, failed.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a failed mail again (its id from `mail status`), or every failed one.
+    Resend {
+        #[arg(required_unless_present = "failed", conflicts_with = "failed")]
+        id: Option<i64>,
+        #[arg(long)]
+        failed: bool,
+    },
 }
 
 pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
@@ -32,6 +46,8 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
     let (files, json) = match cmd {
         MailCommand::Import { files, json } => (files, json),
         MailCommand::Sync { json, .. } => return sync_once(setup, &inbox, json).await,
+        MailCommand::Status { json } => return status(&inbox, json).await,
+        MailCommand::Resend { id, failed } => return resend(&inbox, id, failed).await,
     };
     let ports = inbox.ports();
     let mut results = Vec::new();
@@ -117,5 +133,70 @@ async fn sync_once(setup: &Setup, inbox: &deskbell::Inbox, json: bool) -> Result
             }
         }
     }
+    Ok(())
+}
+
+async fn status(inbox: &deskbell::Inbox, json: bool) -> Result<()> {
+    let s = inbox.mail_status().await?;
+    if json {
+        return super::output::print_json(&s);
+    }
+    println!(
+        "Queued:     {}{}",
+        s.queued,
+        if s.held > 0 {
+            format!(" ({} held back by the daily budget)", s.held)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "Sent:       {} in the last 24 hours, of {} a day",
+        s.sent_last_24h, s.daily_limit
+    );
+    println!(
+        "Budget:     {} more automatic mail(s), {} more of your replies",
+        s.automatic_left, s.replies_left
+    );
+    if let (Some(at), true) = (s.next_slot_at, s.held > 0) {
+        println!(
+            "Next slot:  {}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+    println!("Failed:     {}", s.failed_total);
+    for f in &s.failed {
+        println!(
+            "  {:>5}  {} to {}{}{}: {}",
+            f.id,
+            f.kind,
+            f.to,
+            f.ticket_id
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
+            if f.bounced { ", bounced" } else { "" },
+            f.reason
+        );
+    }
+    if s.failed_total > 0 {
+        println!(
+            "Resend one with `deskbell mail resend ID`, all with `deskbell mail resend --failed`."
+        );
+    }
+    Ok(())
+}
+
+async fn resend(inbox: &deskbell::Inbox, id: Option<i64>, all: bool) -> Result<()> {
+    if all {
+        let n = inbox.resend_failed().await?;
+        println!(
+            "{n} failed mail(s) queued again; `deskbell serve` (or the desktop app) sends them."
+        );
+        return Ok(());
+    }
+    let id = id.context("give a mail id or --failed")?;
+    inbox.resend(id).await?;
+    println!("Mail {id} queued again; `deskbell serve` (or the desktop app) sends it.");
     Ok(())
 }

@@ -11,15 +11,18 @@ mod error;
 mod event;
 mod organise;
 mod ports;
+mod sending;
 mod views;
 
 pub use crate::store::listing::Counts;
+pub use crate::store::outbox::FailedMail;
 pub use crate::store::outbox::Kind as MailKind;
 pub use crate::store::tickets::Filter;
 pub use attachments::{safe_file_name, AttachmentData};
 pub use error::InboxError;
 pub use event::Event;
 pub use ports::Ports;
+pub use sending::MailStatus;
 pub use views::{MailCounts, TicketDetail};
 
 use crate::clock::SharedClock;
