@@ -182,13 +182,25 @@ async fn strangers_automatic_mail_and_bounces() {
     let bounce = format!(
         "From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nTo: {OWNER}\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; ana@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {OWNER}\r\nTo: ana@example.com\r\nMessage-ID: <{reply_mid}>\r\nSubject: Re: x\r\n--b--\r\n"
     );
+    let mut events = inbox.subscribe();
     let out = import(&inbox.ports(), inbox.mail().unwrap(), bounce.into_bytes())
         .await
         .unwrap();
     assert_eq!(
         out,
         Outcome::Bounced {
-            ticket_id: Some(id.clone())
+            ticket_id: Some(id.clone()),
+            to: Some("ana@example.com".into()),
+            reason: "550 5.1.1 user unknown".into(),
+        }
+    );
+    // Said live, for the desktop notification and the ticket's banner.
+    assert_eq!(
+        events.try_recv().unwrap(),
+        deskbell::Event::MailBounced {
+            ticket_id: id.clone(),
+            to: "ana@example.com".into(),
+            reason: "550 5.1.1 user unknown".into(),
         }
     );
     let view = inbox.ticket(&id.parse().unwrap()).await.unwrap();

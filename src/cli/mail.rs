@@ -69,7 +69,13 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
                 Outcome::Created { ticket_id } => {
                     ("new ticket".to_string(), Some(ticket_id.clone()))
                 }
-                Outcome::Bounced { ticket_id } => ("bounce".to_string(), ticket_id.clone()),
+                Outcome::Bounced { ticket_id, to, .. } => (
+                    match to {
+                        Some(to) => format!("bounce: did not reach {to}"),
+                        None => "bounce".to_string(),
+                    },
+                    ticket_id.clone(),
+                ),
                 Outcome::Ignored(why) => (format!("ignored: {why}"), None),
             };
             if !json {

@@ -39,6 +39,12 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// A bounce came back for a mail Deskbell sent: it did not reach `to`.
+    MailBounced {
+        ticket_id: String,
+        to: String,
+        reason: String,
+    },
     /// The IMAP sync cannot reach or read a folder; it keeps retrying with backoff.
     SyncError { folder: String, reason: String },
 }

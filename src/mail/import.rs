@@ -30,8 +30,11 @@ pub enum Outcome {
     Created {
         ticket_id: String,
     },
+    /// A bounce; with the ticket and the address of the mail it returns, when known.
     Bounced {
         ticket_id: Option<String>,
+        to: Option<String>,
+        reason: String,
     },
     Ignored(&'static str),
 }
@@ -203,13 +206,17 @@ fn apply(
                 }
             }
             Decision::Bounce => {
-                let reason = bounce_reason(parsed);
-                let row = inbound::mark_bounced(c, &m.bounce_ids, &reason, now)?;
-                let ticket_id = match row {
-                    Some(r) => Some(tickets::by_row(c, r)?.ticket_id),
-                    None => None,
+                let reason = bounce_reason(parsed, &m.raw);
+                let hit = inbound::mark_bounced(c, &m.bounce_ids, &reason, now)?;
+                let (ticket_id, to) = match hit {
+                    Some((r, to)) => (Some(tickets::by_row(c, r)?.ticket_id), Some(to)),
+                    None => (None, None),
                 };
-                Outcome::Bounced { ticket_id }
+                Outcome::Bounced {
+                    ticket_id,
+                    to,
+                    reason,
+                }
             }
             Decision::Ignore(why) => Outcome::Ignored(why),
         },
@@ -268,6 +275,15 @@ async fn announce(ports: &Ports, m: &Prepared, outcome: &Outcome) -> Result<(), 
             ticket_id: ticket_id.clone(),
             from: m.parsed.from_email().unwrap_or_default().to_string(),
             first_line: first_line(&m.text),
+        }),
+        Outcome::Bounced {
+            ticket_id: Some(ticket_id),
+            to: Some(to),
+            reason,
+        } => ports.emit(Event::MailBounced {
+            ticket_id: ticket_id.clone(),
+            to: to.clone(),
+            reason: reason.clone(),
         }),
         Outcome::Recorded { ticket_id, .. } => {
             // The owner's own answer (from Sent): the window refreshes, nobody is notified.
@@ -390,13 +406,31 @@ fn bounce_candidates(p: &Parsed, raw: &[u8]) -> Vec<String> {
     ids
 }
 
-fn bounce_reason(p: &Parsed) -> String {
-    let diag = p
-        .body
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("diagnostic-code:"))
-        .map(|l| l.trim().to_string());
-    diag.unwrap_or_else(|| format!("bounced: {}", p.subject))
+/// Why a mail bounced, in the receiving server's words: the delivery report's
+/// `Diagnostic-Code` (its `smtp;` type dropped), else its `Status`, else the subject. The
+/// report is a MIME part of its own, so it is read from the raw message, not the text body.
+fn bounce_reason(p: &Parsed, raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let field = |name: &str| {
+        text.lines()
+            .chain(p.body.lines())
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+            })
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.split_once(';')
+                    .map_or(v, |(_, rest)| rest.trim())
+                    .to_string()
+            })
+    };
+    field("diagnostic-code")
+        .or_else(|| field("status").map(|s| format!("delivery status {s}")))
+        .unwrap_or_else(|| format!("bounced: {}", p.subject))
+        .chars()
+        .take(300)
+        .collect()
 }
 
 /// Splits an mbox file into raw messages; a single .eml gives itself.

@@ -221,22 +221,24 @@ pub fn attach_source(
 }
 
 /// A bounce names our message in its references (or its embedded headers): mark that send
-/// failed. Returns the ticket row if one was found.
+/// failed (and its address as one that bounced). Returns the ticket row and the recipient if
+/// one was found.
 pub fn mark_bounced(
     conn: &Connection,
     candidates: &[String],
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>> {
+) -> Result<Option<(i64, String)>> {
     for id in candidates {
-        let hit: Option<(i64, i64)> = conn
+        let hit: Option<(i64, i64, String)> = conn
             .query_row(
-                "SELECT id, ticket FROM messages WHERE message_id = ?1 AND direction = 'out'",
+                "SELECT id, ticket, coalesce(to_addrs, '') FROM messages
+                 WHERE message_id = ?1 AND direction = 'out'",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        if let Some((row, ticket)) = hit {
+        if let Some((row, ticket, to)) = hit {
             conn.execute(
                 "UPDATE messages SET state = 'failed', error = ?2 WHERE id = ?1",
                 params![row, reason],
@@ -253,7 +255,7 @@ pub fn mark_bounced(
                 &serde_json::json!({ "message_id": id, "reason": reason }),
                 now,
             )?;
-            return Ok(Some(ticket));
+            return Ok(Some((ticket, to)));
         }
     }
     Ok(None)

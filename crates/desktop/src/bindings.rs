@@ -50,6 +50,8 @@ pub fn typescript() -> String {
         SyncState::decl(),
         AppStatus::decl(),
         deskbell::inbox::MailKind::decl(),
+        deskbell::inbox::FailedMail::decl(),
+        deskbell::inbox::MailStatus::decl(),
         deskbell::Event::decl(),
         OpenTicket::decl(),
         ApiError::decl(),

@@ -133,7 +133,55 @@ export type AppStatus = { intakeAddr: string, mailQueued: number, mailFailed: nu
 
 export type MailKind = "notification" | "confirmation" | "reply";
 
-export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, };
+export type FailedMail = { 
+/**
+ * The outbox row: what `mail resend` takes.
+ */
+id: number, kind: MailKind, to: string, ticketId: string | null, reason: string, 
+/**
+ * A bounce came back for it (the address is not written to automatically again).
+ */
+bounced: boolean, queuedAt: string, };
+
+export type MailStatus = { 
+/**
+ * Waiting to be sent (held mail included).
+ */
+queued: number, 
+/**
+ * Of those, held back by the daily budget now.
+ */
+held: number, 
+/**
+ * Messages that left in the last 24 hours.
+ */
+sentLast24h: number, 
+/**
+ * `[mail] daily_send_limit`.
+ */
+dailyLimit: number, 
+/**
+ * How many more automatic mails (notifications, confirmations) may go now.
+ */
+automaticLeft: number, 
+/**
+ * How many more of the owner's replies may go now.
+ */
+repliesLeft: number, 
+/**
+ * When the oldest departure leaves the 24-hour window (one more slot frees then).
+ */
+nextSlotAt: string | null, 
+/**
+ * Every failed mail, counted.
+ */
+failedTotal: number, 
+/**
+ * The newest failed mails, with their reasons.
+ */
+failed: Array<FailedMail>, };
+
+export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "mail_bounced", ticket_id: string, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, };
 
 export type OpenTicket = { ticketId: string, };
 
