@@ -32,6 +32,8 @@ DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_rcpt ON outbox (kind, rcpt, created_at);
+-- How fast automatic mail is queued (the hourly confirmation cap, the digest threshold).
+CREATE INDEX outbox_kind_created ON outbox (kind, created_at);
 -- The rolling 24 h count of what left.
 CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX outbox_bounced ON outbox (rcpt) WHERE bounced_at IS NOT NULL;

@@ -548,7 +548,8 @@ async fn the_daily_budget_keeps_room_for_the_owners_replies_across_a_restart() {
         &ms,
         &owner,
         ms.password(),
-        "daily_send_limit = 10\nconfirmations_per_hour = 2\n",
+        // No digest here: each notification is a mail of its own.
+        "daily_send_limit = 10\nconfirmations_per_hour = 2\ndigest_after = 100\n",
     );
     let app = start(dir.path(), &config).await;
     let token = shop_token(&app).await;
@@ -615,4 +616,125 @@ async fn the_daily_budget_keeps_room_for_the_owners_replies_across_a_restart() {
         .map(|u| ms.messages(u, "INBOX").len())
         .sum();
     assert_eq!(delivered, 10, "exactly the limit left");
+}
+
+/// A scripted flood of the public form: 1,000 tickets from 1,000 addresses within a minute,
+/// with `daily_send_limit = 100` and `digest_minutes = 1`. Every ticket is stored; the owner
+/// gets five notifications, then one digest listing every later ticket, so each ticket id is
+/// in some mail she received; confirmations stop at the hourly cap and repeat none of the
+/// visitors' words; far fewer than 100 messages leave; and an answer to the last visitor
+/// still arrives within seconds. Counted at the mail server, not only in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_flood_neither_burns_the_quota_nor_hides_a_ticket() {
+    const N: usize = 1000;
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let config = mail_config(
+        &ms,
+        &owner,
+        ms.password(),
+        "daily_send_limit = 100\ndigest_minutes = 1\n",
+    );
+    let app = start(dir.path(), &config).await;
+    let token = shop_token(&app).await;
+    let tag = address("f");
+    let tag = tag.split('@').next().unwrap().to_string();
+    let visitor = |i: usize| format!("{tag}-{i}@example.test");
+    let started = std::time::Instant::now();
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/tickets/create", app.intake_addr());
+    let mut ids = Vec::with_capacity(N);
+    for chunk in (0..N).collect::<Vec<_>>().chunks(8) {
+        let posts = chunk.iter().map(|&i| {
+            let (client, url, token) = (client.clone(), url.clone(), token.clone());
+            let email = visitor(i);
+            async move {
+                let resp = client
+                    .post(url)
+                    .json(&json!({
+                        "bot_token": token, "visitor_name": format!("Flood {i}"),
+                        "visitor_email": email,
+                        "issue": format!("flood words {i}: visit http://spam.example/{i}"),
+                    }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 201);
+                resp.json::<serde_json::Value>().await.unwrap()["ticket_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+        });
+        ids.extend(futures_util::future::join_all(posts).await);
+    }
+    let posted = started.elapsed();
+    assert!(posted < Duration::from_secs(60), "posted in {posted:?}");
+    assert_eq!(
+        app.inbox().tickets(Default::default()).await.unwrap().len(),
+        N,
+        "every ticket stored"
+    );
+
+    // Five notifications at once, then the digest after a minute.
+    let got = ms.wait_for(&owner, 6, Duration::from_secs(150));
+    assert_eq!(got.len(), 6, "5 notifications and 1 digest");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let owner_mail: Vec<String> = ms.inbox(&owner);
+    assert_eq!(owner_mail.len(), 6);
+    let digests: Vec<&String> = owner_mail
+        .iter()
+        .filter(|m| m.contains("new support tickets"))
+        .collect();
+    assert_eq!(digests.len(), 1, "one digest");
+    // Every ticket id in some mail the owner received (quoted-printable keeps ids intact).
+    let everything = owner_mail.join("\n");
+    let missing: Vec<&String> = ids.iter().filter(|id| !everything.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} tickets unmentioned: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
+
+    // Confirmations: the hourly cap (30), none with the visitor's words.
+    let confirmations: Vec<String> = (0..60).flat_map(|i| ms.inbox(&visitor(i))).collect();
+    assert_eq!(confirmations.len(), 30, "the hourly cap of confirmations");
+    assert!(
+        confirmations.iter().all(|m| !m.contains("flood words")
+            && !m.contains("spam.example")
+            && !m.contains("Flood ")),
+        "a confirmation repeats a visitor's words"
+    );
+
+    // The owner still gets through at once.
+    let last: deskbell::domain::TicketId = ids[N - 1].parse().unwrap();
+    let asked = std::time::Instant::now();
+    app.inbox()
+        .reply(&last, "We are on it.", vec![])
+        .await
+        .unwrap();
+    ms.wait_for_text(&visitor(N - 1), "We are on it.", Duration::from_secs(20))
+        .expect("the owner's reply reaches the visitor");
+    eprintln!(
+        "posted {N} in {posted:?}; reply delivered {:?} after it was sent",
+        asked.elapsed()
+    );
+    let status = app.inbox().mail_status().await.unwrap();
+    // 5 notifications + 1 digest + 30 confirmations + the reply.
+    let sent = 5 + 1 + 30 + 1;
+    assert_eq!(status.sent_last_24h, sent, "{status:?}");
+    assert!(status.sent_last_24h <= 100);
+    assert_eq!(
+        (status.queued, status.held, status.failed_total),
+        (0, 0, 0),
+        "{status:?}"
+    );
+    // Every departure counts against both shares; automatic mail may use 80 of the 100.
+    assert_eq!(
+        (status.automatic_left, status.replies_left),
+        (80 - sent, 100 - sent)
+    );
+    app.stop().await;
 }

@@ -41,6 +41,8 @@ use tokio::sync::{broadcast, Notify};
 pub const AUTO_MAIL_CAP: i64 = 10;
 /// … within this window.
 pub const AUTO_MAIL_WINDOW: Duration = Duration::minutes(10);
+/// Owner notifications are counted over this window against `[mail] digest_after`.
+pub const DIGEST_WINDOW: Duration = Duration::minutes(10);
 /// Attachments on one reply, all together.
 pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
 
@@ -142,6 +144,12 @@ impl Inbox {
         let now = self.clock.now();
         let tz = self.tz;
         let mail = self.mail.clone();
+        // Used only if this ticket starts a digest.
+        let digest_id = mail.as_deref().map(|m| {
+            let mut b = [0u8; 12];
+            self.random.fill(&mut b);
+            format!("digest.{}@{}", hex::encode(b), m.domain)
+        });
         let inserted = self
             .store
             .write(move |c| {
@@ -151,7 +159,7 @@ impl Inbox {
                 };
                 let inserted = tickets::insert(c, tz, &new, key, now)?;
                 if let (true, false, Some(m)) = (inserted.created, new.spam, mail.as_deref()) {
-                    queue_new_ticket_mail(c, m, &inserted, now)?;
+                    queue_new_ticket_mail(c, m, &inserted, digest_id.as_deref(), now)?;
                 }
                 Ok(inserted)
             })
@@ -293,20 +301,36 @@ fn queue_new_ticket_mail(
     c: &rusqlite::Connection,
     m: &MailSettings,
     inserted: &tickets::Inserted,
+    digest_id: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::store::Result<()> {
     let t = &inserted.ticket;
     let Some(id) = t.id() else { return Ok(()) };
     let nid = m.secret.message_id(&id, "n", &m.domain);
-    outbox::enqueue(
-        c,
-        outbox::Kind::Notification,
-        inserted.row,
-        None,
-        &nid,
-        &m.owner_email,
-        now,
-    )?;
+    // Faster than `digest_after` in ten minutes: this one waits for the digest.
+    let recent = outbox::notifications_since(c, now - DIGEST_WINDOW)?;
+    match digest_id {
+        Some(did) if recent >= i64::from(m.digest_after) => outbox::hold_for_digest(
+            c,
+            inserted.row,
+            &nid,
+            &m.owner_email,
+            did,
+            now + m.digest_every,
+            now,
+        )?,
+        _ => {
+            outbox::enqueue(
+                c,
+                outbox::Kind::Notification,
+                inserted.row,
+                None,
+                &nid,
+                &m.owner_email,
+                now,
+            )?;
+        }
+    }
     if !m.confirm_visitor {
         return Ok(());
     }

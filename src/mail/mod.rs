@@ -39,6 +39,10 @@ pub struct MailSettings {
     pub daily_send_limit: u32,
     /// Visitor confirmations in any hour, all addresses together.
     pub confirmations_per_hour: u32,
+    /// More owner notifications than this in ten minutes go into a digest.
+    pub digest_after: u32,
+    /// How long a digest gathers before it goes.
+    pub digest_every: chrono::Duration,
     pub max_age: chrono::Duration,
     pub account_pause: std::time::Duration,
     pub retry_first_seconds: f64,
@@ -72,6 +76,8 @@ impl MailSettings {
             domain,
             daily_send_limit: config.mail.daily_send_limit,
             confirmations_per_hour: config.mail.confirmations_per_hour,
+            digest_after: config.mail.digest_after,
+            digest_every: chrono::Duration::minutes(i64::from(config.mail.digest_minutes)),
             max_age: chrono::Duration::hours(i64::from(config.mail.max_age_hours)),
             account_pause: std::time::Duration::from_secs(config.mail.account_pause_seconds),
             retry_first_seconds: f64::from(config.mail.retry_first_seconds.max(1)),

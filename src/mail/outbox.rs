@@ -125,11 +125,130 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
         Ok(true) => return None,
         Err(()) => return Some(STORE_TROUBLE),
     }
+    let composed = match item.kind {
+        Kind::Digest => compose_digest(ports, m, item).await,
+        _ => compose_for_ticket(ports, m, item).await,
+    };
+    let Composed {
+        raw,
+        ticket_id,
+        text,
+        listed,
+    } = match composed {
+        Ok(Some(c)) => c,
+        // A digest with nothing left to list: done without sending.
+        Ok(None) => return None,
+        Err(Failure::Store) => return Some(STORE_TROUBLE),
+        Err(Failure::Compose { ticket_id, reason }) => {
+            return fail(ports, item, ticket_id.as_deref(), &reason).await
+        }
+    };
+    let ticket_id = ticket_id.as_deref();
     let store = &ports.store;
+    match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
+        Ok(()) => {
+            let subject = subject_of(&raw);
+            let (it, from) = (item.clone(), m.owner_email.clone());
+            let now = ports.clock.now();
+            let done = store
+                .write(move |c| {
+                    let sent = outbox::Sent {
+                        from: &from,
+                        subject: &subject,
+                        text: &text,
+                        raw: &raw,
+                    };
+                    outbox::mark_sent(c, &it, &sent, now)?;
+                    outbox::mark_digested(c, it.id, &listed)
+                })
+                .await;
+            if let Err(e) = done {
+                // Sent but not recorded: it stays queued and would go again. Say so loudly.
+                tracing::error!(error = %e, message_id = %item.message_id, "sent, but cannot record it");
+            }
+            if let Some(ticket_id) = ticket_id {
+                ports.emit(Event::MailSent {
+                    ticket_id: ticket_id.to_string(),
+                    mail: item.kind,
+                    to: item.rcpt.clone(),
+                });
+            }
+            None
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            match e.class() {
+                Class::Transient => {
+                    let now = ports.clock.now();
+                    if now - item.created_at > m.max_age {
+                        let why = format!(
+                            "gave up after {} hours of trying: {reason}",
+                            m.max_age.num_hours()
+                        );
+                        return fail(ports, item, ticket_id, &why).await;
+                    } else {
+                        let next = now
+                            + backoff(item.attempts, draw(&*ports.random), m.retry_first_seconds);
+                        tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
+                        let it = item.clone();
+                        let marked = store
+                            .write(move |c| outbox::mark_retry(c, &it, next, &reason))
+                            .await;
+                        if marked.is_err() {
+                            return Some(STORE_TROUBLE);
+                        }
+                    }
+                    None
+                }
+                Class::Permanent => fail(ports, item, ticket_id, &reason).await,
+                Class::Account => {
+                    let _ = fail(ports, item, ticket_id, &reason).await;
+                    tracing::warn!(pause = ?m.account_pause, "sending paused: {reason}");
+                    Some(m.account_pause)
+                }
+            }
+        }
+    }
+}
+
+/// A message ready to go, and what to record when it has.
+struct Composed {
+    raw: Vec<u8>,
+    /// The ticket it is about (none for a digest).
+    ticket_id: Option<String>,
+    /// The thread entry's text.
+    text: String,
+    /// The held notifications a digest lists (they are done when it has left).
+    listed: Vec<i64>,
+}
+
+enum Failure {
+    /// The store could not be read: try again later.
+    Store,
+    /// The mail cannot be composed: it fails with the reason.
+    Compose {
+        ticket_id: Option<String>,
+        reason: String,
+    },
+}
+
+/// A notification, confirmation or reply, from its ticket (and the reply's thread entry).
+async fn compose_for_ticket(
+    ports: &Ports,
+    m: &MailSettings,
+    item: &Item,
+) -> Result<Option<Composed>, Failure> {
+    let Some(ticket_row) = item.ticket_row else {
+        return Err(Failure::Compose {
+            ticket_id: None,
+            reason: format!("a queued {} without its ticket", item.kind),
+        });
+    };
     let it = item.clone();
-    let loaded = store
+    let loaded = ports
+        .store
         .read(move |c| {
-            let ticket = tickets::by_row(c, it.ticket_row)?;
+            let ticket = tickets::by_row(c, ticket_row)?;
             let reply = match (it.kind, it.message_row) {
                 (Kind::Reply, Some(row)) => Some(outbox::reply_content(c, row)?),
                 _ => None,
@@ -137,13 +256,10 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
             Ok((ticket, reply))
         })
         .await;
-    let (ticket, reply) = match loaded {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot load a queued mail");
-            return Some(STORE_TROUBLE);
-        }
-    };
+    let (ticket, reply) = loaded.map_err(|e| {
+        tracing::warn!(error = %e, "cannot load a queued mail");
+        Failure::Store
+    })?;
     let id = ticket.id();
     let plus = match (&id, m.plus_addressing) {
         (Some(id), true) => marks::plus_address(&m.owner_email, id),
@@ -183,81 +299,91 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
             )
         }
         (Kind::Reply, None) => Err(compose::ComposeError::EmptyReply),
+        (Kind::Digest, _) => unreachable!("digests are composed by compose_digest"),
     };
-    let raw = match composed {
-        Ok(raw) => raw,
-        Err(e) => return fail(ports, item, &ticket.ticket_id, &format!("{e}")).await,
+    let raw = composed.map_err(|e| Failure::Compose {
+        ticket_id: Some(ticket.ticket_id.clone()),
+        reason: e.to_string(),
+    })?;
+    let text = match (item.kind, reply) {
+        (Kind::Reply, Some(r)) => r.text,
+        (Kind::Notification, _) => format!("Notification sent to {}", item.rcpt),
+        _ => format!("Confirmation sent to {}", item.rcpt),
     };
-    match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
-        Ok(()) => {
-            let subject = subject_of(&raw);
-            let text = match (item.kind, &reply) {
-                (Kind::Reply, Some(r)) => r.text.clone(),
-                (Kind::Notification, _) => format!("Notification sent to {}", item.rcpt),
-                _ => format!("Confirmation sent to {}", item.rcpt),
-            };
-            let (it, from) = (item.clone(), m.owner_email.clone());
-            let now = ports.clock.now();
-            let done = store
-                .write(move |c| {
-                    let sent = outbox::Sent {
-                        from: &from,
-                        subject: &subject,
-                        text: &text,
-                        raw: &raw,
-                    };
-                    outbox::mark_sent(c, &it, &sent, now)
-                })
-                .await;
-            if let Err(e) = done {
-                // Sent but not recorded: it stays queued and would go again. Say so loudly.
-                tracing::error!(error = %e, message_id = %item.message_id, "sent, but cannot record it");
-            }
-            ports.emit(Event::MailSent {
-                ticket_id: ticket.ticket_id.clone(),
-                mail: item.kind,
-                to: item.rcpt.clone(),
-            });
-            None
+    Ok(Some(Composed {
+        raw,
+        ticket_id: Some(ticket.ticket_id),
+        text,
+        listed: Vec::new(),
+    }))
+}
+
+/// The digest of every notification held for it so far. `None`: nothing is held (the digest
+/// is then marked sent without a message, so it does not linger).
+async fn compose_digest(
+    ports: &Ports,
+    m: &MailSettings,
+    item: &Item,
+) -> Result<Option<Composed>, Failure> {
+    let held = ports
+        .store
+        .read(outbox::held_notifications)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot read the digest's tickets");
+            Failure::Store
+        })?;
+    if held.is_empty() {
+        let id = item.id;
+        if let Err(e) = ports
+            .store
+            .write(move |c| outbox::drop_empty_digest(c, id))
+            .await
+        {
+            tracing::warn!(error = %e, "cannot close an empty digest");
+            return Err(Failure::Store);
         }
-        Err(e) => {
-            let reason = e.to_string();
-            match e.class() {
-                Class::Transient => {
-                    let now = ports.clock.now();
-                    if now - item.created_at > m.max_age {
-                        let why = format!(
-                            "gave up after {} hours of trying: {reason}",
-                            m.max_age.num_hours()
-                        );
-                        return fail(ports, item, &ticket.ticket_id, &why).await;
-                    } else {
-                        let next = now
-                            + backoff(item.attempts, draw(&*ports.random), m.retry_first_seconds);
-                        tracing::info!(to = %item.rcpt, %next, error = %reason, "send deferred");
-                        let it = item.clone();
-                        let marked = store
-                            .write(move |c| outbox::mark_retry(c, &it, next, &reason))
-                            .await;
-                        if marked.is_err() {
-                            return Some(STORE_TROUBLE);
-                        }
-                    }
-                    None
-                }
-                Class::Permanent => fail(ports, item, &ticket.ticket_id, &reason).await,
-                Class::Account => {
-                    let _ = fail(ports, item, &ticket.ticket_id, &reason).await;
-                    tracing::warn!(pause = ?m.account_pause, "sending paused: {reason}");
-                    Some(m.account_pause)
-                }
-            }
-        }
+        return Ok(None);
     }
+    let entries: Vec<compose::DigestEntry> = held
+        .iter()
+        .map(|(_, ticket_id, visitor, issue, at)| compose::DigestEntry {
+            ticket_id: ticket_id.clone(),
+            visitor: visitor.clone(),
+            issue: issue.clone(),
+            created_at: *at,
+        })
+        .collect();
+    let now = ports.clock.now();
+    let digest = compose::Digest {
+        owner: Party {
+            name: m.owner_name.clone(),
+            email: m.owner_email.clone(),
+        },
+        message_id: &item.message_id,
+        date: now,
+        tz: ports.tz.0,
+        entries: &entries,
+    };
+    let raw = compose::owner_digest(&digest).map_err(|e| Failure::Compose {
+        ticket_id: None,
+        reason: e.to_string(),
+    })?;
+    Ok(Some(Composed {
+        raw,
+        ticket_id: None,
+        text: format!("Digest of {} new tickets", entries.len()),
+        listed: held.iter().map(|h| h.0).collect(),
+    }))
 }
 
 /// Marks the mail failed; returns a pause if even that could not be written.
-async fn fail(ports: &Ports, item: &Item, ticket_id: &str, reason: &str) -> Option<Duration> {
+async fn fail(
+    ports: &Ports,
+    item: &Item,
+    ticket_id: Option<&str>,
+    reason: &str,
+) -> Option<Duration> {
     tracing::warn!(to = %item.rcpt, mail = %item.kind, %reason, "send failed");
     let (it, why) = (item.clone(), reason.to_string());
     let now = ports.clock.now();
@@ -265,12 +391,14 @@ async fn fail(ports: &Ports, item: &Item, ticket_id: &str, reason: &str) -> Opti
         .store
         .write(move |c| outbox::mark_failed(c, &it, &why, now))
         .await;
-    ports.emit(Event::SendFailed {
-        ticket_id: ticket_id.to_string(),
-        mail: item.kind,
-        to: item.rcpt.clone(),
-        reason: reason.to_string(),
-    });
+    if let Some(ticket_id) = ticket_id {
+        ports.emit(Event::SendFailed {
+            ticket_id: ticket_id.to_string(),
+            mail: item.kind,
+            to: item.rcpt.clone(),
+            reason: reason.to_string(),
+        });
+    }
     written.err().map(|_| STORE_TROUBLE)
 }
 

@@ -70,7 +70,7 @@ pub fn visitor_confirmation(c: &Common) -> Result<Vec<u8>, ComposeError> {
         .subject(confirmation_subject(&id))
         .header(AutoSubmitted("auto-replied".into()))
         .header(XAutoResponseSuppress("All".into()))
-        .multipart(body(c, &text, &html, &[])?)
+        .multipart(body(c.message_id, &text, &html, &[])?)
         .map(|m| m.formatted())
         .map_err(ComposeError::Build)
 }

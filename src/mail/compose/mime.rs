@@ -6,14 +6,14 @@
 //! parts (text, HTML, which files) is each kind's business.
 
 use super::text::clean_line;
-use super::{AttachmentFile, Common, ComposeError};
+use super::{AttachmentFile, ComposeError};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Attachment, Body, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 
 /// `alternative(plain, html)`, wrapped in `mixed` with the attachments when there are any.
 pub(super) fn body(
-    c: &Common,
+    message_id: &str,
     text: &str,
     html: &str,
     attachments: &[AttachmentFile],
@@ -25,7 +25,7 @@ pub(super) fn body(
             .expect("quoted-printable encodes any text")
     };
     let alternative = MultiPart::alternative()
-        .boundary(boundary(c, "alt"))
+        .boundary(boundary(message_id, "alt"))
         .singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
@@ -40,7 +40,7 @@ pub(super) fn body(
         return Ok(alternative);
     }
     let mut mixed = MultiPart::mixed()
-        .boundary(boundary(c, "mix"))
+        .boundary(boundary(message_id, "mix"))
         .multipart(alternative);
     for a in attachments {
         let content_type = ContentType::parse(a.content_type.trim())
@@ -53,8 +53,8 @@ pub(super) fn body(
 }
 
 /// `=_deskbell_<kind>_<hash of the Message-ID>`: stable, and never found in a QP or base64 body.
-fn boundary(c: &Common, kind: &str) -> String {
-    let digest = hex::encode(Sha256::digest(c.message_id.trim().as_bytes()));
+fn boundary(message_id: &str, kind: &str) -> String {
+    let digest = hex::encode(Sha256::digest(message_id.trim().as_bytes()));
     format!("=_deskbell_{kind}_{}", &digest[..24])
 }
 

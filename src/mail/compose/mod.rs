@@ -40,6 +40,7 @@
 //! `html` (templates and markup) and `text` (cleaning and excerpts).
 
 mod confirmation;
+mod digest;
 mod headers;
 mod html;
 mod mime;
@@ -51,6 +52,7 @@ mod text;
 mod fixtures;
 
 pub use confirmation::{confirmation_subject, visitor_confirmation};
+pub use digest::{digest_subject, owner_digest, Digest, DigestEntry};
 pub use html::escape;
 pub use notification::{notification_subject, owner_notification};
 pub use reply::{owner_reply, reply_subject};

@@ -95,7 +95,7 @@ pub fn owner_notification(c: &Common) -> Result<Vec<u8>, ComposeError> {
         .subject(notification_subject(&id, &t.issue))
         .header(AutoSubmitted("auto-generated".into()))
         .header(XAutoResponseSuppress("All".into()))
-        .multipart(body(c, &text, &html, &[])?)
+        .multipart(body(c.message_id, &text, &html, &[])?)
         .map(|m| m.formatted())
         .map_err(ComposeError::Build)
 }

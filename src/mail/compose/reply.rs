@@ -92,7 +92,7 @@ pub fn owner_reply(
         let list: Vec<String> = refs.iter().map(|r| format!("<{r}>")).collect();
         m = m.references(list.join(" "));
     }
-    m.multipart(body(c, &plain, &html, attachments)?)
+    m.multipart(body(c.message_id, &plain, &html, attachments)?)
         .map(|m| m.formatted())
         .map_err(ComposeError::Build)
 }
