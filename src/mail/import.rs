@@ -133,7 +133,7 @@ impl Prepared {
             .map(|s| s.text)
             .unwrap_or_else(|| new_text(&parsed));
         let bounce_ids = if kind == Kind::Bounce {
-            bounce_candidates(&parsed, &raw)
+            super::bounce::candidates(&parsed, &raw)
         } else {
             Vec::new()
         };
@@ -206,7 +206,7 @@ fn apply(
                 }
             }
             Decision::Bounce => {
-                let reason = bounce_reason(parsed, &m.raw);
+                let reason = super::bounce::reason(parsed, &m.raw);
                 let hit = inbound::mark_bounced(c, &m.bounce_ids, &reason, now)?;
                 let (ticket_id, to) = match hit {
                     Some((r, to)) => (Some(tickets::by_row(c, r)?.ticket_id), Some(to)),
@@ -384,53 +384,6 @@ fn ticket_from_mail(p: &Parsed, text: &str) -> NewTicket {
         page_url,
         spam: false,
     }
-}
-
-/// Message-IDs a bounce may name: its own references and the headers of the returned mail.
-fn bounce_candidates(p: &Parsed, raw: &[u8]) -> Vec<String> {
-    let mut ids: Vec<String> = p.in_reply_to.iter().chain(&p.references).cloned().collect();
-    let text = String::from_utf8_lossy(raw);
-    for line in text.lines() {
-        let lower = line.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix("message-id:") {
-            let start = line.len() - rest.len();
-            let v = line[start..]
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>');
-            if !v.is_empty() && !ids.iter().any(|i| i == v) && Some(v) != p.message_id.as_deref() {
-                ids.push(v.to_string());
-            }
-        }
-    }
-    ids
-}
-
-/// Why a mail bounced, in the receiving server's words: the delivery report's
-/// `Diagnostic-Code` (its `smtp;` type dropped), else its `Status`, else the subject. The
-/// report is a MIME part of its own, so it is read from the raw message, not the text body.
-fn bounce_reason(p: &Parsed, raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
-    let field = |name: &str| {
-        text.lines()
-            .chain(p.body.lines())
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-            })
-            .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.split_once(';')
-                    .map_or(v, |(_, rest)| rest.trim())
-                    .to_string()
-            })
-    };
-    field("diagnostic-code")
-        .or_else(|| field("status").map(|s| format!("delivery status {s}")))
-        .unwrap_or_else(|| format!("bounced: {}", p.subject))
-        .chars()
-        .take(300)
-        .collect()
 }
 
 /// Splits an mbox file into raw messages; a single .eml gives itself.

@@ -2,6 +2,7 @@
 //! marks every outgoing message carries, `smtp` talks to the server, `outbox` is the durable
 //! queue and its worker.
 
+pub mod bounce;
 pub mod budget;
 pub mod check;
 pub mod classify;
