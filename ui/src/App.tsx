@@ -1,7 +1,7 @@
 // The window: loads settings and status, shows first-run set-up or the three panes, owns the
 // inbox state (filter, search, list, cursor, open ticket), keys, and live refresh on events.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { AppStatus, CannedReply, Counts, Priority, Settings, Status, TicketDetail, TicketRow } from "./bindings";
+import type { AppStatus, CannedReply, Counts, MailStatus, Priority, Settings, Status, TicketDetail, TicketRow } from "./bindings";
 import { api, toApiError, type ApiError } from "./api";
 import { EnvContext, type Env } from "./context";
 import { refreshFor, refresher, type Refresh } from "./lib/events";
@@ -10,6 +10,7 @@ import { CannedManager } from "./components/CannedManager";
 import { EmptyInbox } from "./components/EmptyInbox";
 import { FirstRun } from "./components/FirstRun";
 import { HelpSheet } from "./components/HelpSheet";
+import { FailedMailSheet } from "./components/MailPanel";
 import { SettingsView } from "./components/SettingsView";
 import { Sheet } from "./components/Sheet";
 import { Sidebar, type Filter } from "./components/Sidebar";
@@ -28,6 +29,9 @@ export function App() {
   const [bootError, setBootError] = useState<ApiError | null>(null);
   const [setupDismissed, setSetupDismissed] = useState(false);
   const [status, setStatus] = useState<AppStatus | null>(null);
+  const [mail, setMail] = useState<MailStatus | null>(null);
+  const [failedSheet, setFailedSheet] = useState(false);
+  const [resending, setResending] = useState(false);
   const [counts, setCounts] = useState<Counts | null>(null);
   const [filter, setFilter] = useState<Filter>("open");
   const [search, setSearch] = useState("");
@@ -49,8 +53,8 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   // Latest values for callbacks registered once (events, keys).
-  const live = useRef({ filter, search, rows, cursor, openId, detail, view, help, cannedSheet });
-  live.current = { filter, search, rows, cursor, openId, detail, view, help, cannedSheet };
+  const live = useRef({ filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet });
+  live.current = { filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet };
   const listSeq = useRef(0);
   const detailSeq = useRef(0);
 
@@ -79,7 +83,10 @@ export function App() {
     }
   }, []);
   const loadCounts = useCallback(() => api.counts().then(setCounts, () => {}), []);
-  const loadStatus = useCallback(() => api.appStatus().then(setStatus, () => {}), []);
+  const loadStatus = useCallback(() => {
+    api.appStatus().then(setStatus, () => {});
+    api.mailStatus().then(setMail, () => {});
+  }, []);
   const loadDetail = useCallback(async (id: string, quiet = false) => {
     const seq = ++detailSeq.current;
     if (!quiet) {
@@ -178,6 +185,19 @@ export function App() {
       fail(e);
     });
   }, [fail]);
+  // Failed mail: send again, then show the answer at once and reload what it changes.
+  const resend = (which: number | "all") => {
+    setResending(true);
+    (which === "all" ? api.resendFailed() : api.resendMail(which))
+      .then((m) => {
+        setMail(m);
+        api.appStatus().then(setStatus, () => {});
+        const id = live.current.openId;
+        if (id) loadDetail(id, true);
+        notify(which === "all" ? "Sending the failed mail again" : "Sending it again");
+      }, fail)
+      .finally(() => setResending(false));
+  };
   const togglePause = () => {
     const paused = !(status?.notificationsPaused ?? false);
     api.setNotificationsPaused(paused).then(() => {
@@ -194,6 +214,7 @@ export function App() {
       const c = live.current;
       if (a.type === "escape") {
         if (c.help) setHelp(false);
+        else if (c.failedSheet) setFailedSheet(false);
         else if (c.cannedSheet) setCannedSheet(false);
         else if (c.view === "settings") setView("inbox");
         else (document.activeElement as HTMLElement | null)?.blur?.();
@@ -204,7 +225,7 @@ export function App() {
         setHelp(true);
         return;
       }
-      if (c.help || c.cannedSheet || c.view !== "inbox") return;
+      if (c.help || c.cannedSheet || c.failedSheet || c.view !== "inbox") return;
       const ids = (c.rows ?? []).map((r) => r.ticketId);
       switch (a.type) {
         case "move":
@@ -285,6 +306,8 @@ export function App() {
           settingsOpen={view === "settings"}
           counts={counts}
           status={status}
+          mail={mail}
+          onOpenFailed={() => setFailedSheet(true)}
           business={settings.owner.business}
           onFilter={(f) => {
             setView("inbox");
@@ -359,6 +382,9 @@ export function App() {
               }}
               onOpen={openTicket}
               onRetry={() => openId && loadDetail(openId)}
+              onResend={(id) => resend(id)}
+              onShowFailed={() => setFailedSheet(true)}
+              resending={resending}
             />
           </>
         )}
@@ -371,6 +397,19 @@ export function App() {
       <ErrorBanner message={errorMsg} onDismiss={() => setErrorMsg(null)} />
       {body}
       {help && <HelpSheet onClose={() => setHelp(false)} />}
+      {failedSheet && mail && (
+        <FailedMailSheet
+          mail={mail}
+          busy={resending}
+          onClose={() => setFailedSheet(false)}
+          onResend={(id) => resend(id)}
+          onResendAll={() => resend("all")}
+          onOpenTicket={(id) => {
+            setFailedSheet(false);
+            openTicket(id);
+          }}
+        />
+      )}
       {cannedSheet && (
         <Sheet title="Canned replies" onClose={() => setCannedSheet(false)} wide>
           {canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={canned} onChange={setCanned} />}

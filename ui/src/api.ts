@@ -11,6 +11,7 @@ import type {
   CheckReport,
   Counts,
   DeskbellEvent,
+  MailStatus,
   OutgoingFile,
   Priority,
   Settings,
@@ -72,6 +73,11 @@ export const api = {
   listSites: () => call<SiteRow[]>("list_sites"),
   addSite: (name: string, origins: string[]) => call<SiteRow>("add_site", { name, origins }),
   appStatus: () => call<AppStatus>("app_status"),
+  mailStatus: () => call<MailStatus>("mail_status"),
+  /** Sends failed mail `id` again; the refreshed status. */
+  resendMail: (id: number) => call<MailStatus>("resend_mail", { id }),
+  /** Sends every failed mail again; the refreshed status. */
+  resendFailed: () => call<MailStatus>("resend_failed"),
   setNotificationsPaused: (paused: boolean) => call<void>("set_notifications_paused", { paused }),
   setStartAtLogin: (enabled: boolean) => call<void>("set_start_at_login", { enabled }),
 

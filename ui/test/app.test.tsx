@@ -2,7 +2,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, fakeApi, row, settings, settle, status, until } from "./fixtures";
+import { detail, failedMail, fakeApi, mailStatus, row, settings, settle, status, until } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
 vi.mock("../src/api", async (orig) => {
@@ -153,5 +153,58 @@ describe("App", () => {
     await mount();
     expect(byId("first-run")).not.toBeNull();
     expect(byId("ticket-list")).toBeNull();
+  });
+
+  it("the status area shows the budget; the failed-mail sheet resends one and all", async () => {
+    const a = fake.current!.api;
+    const two = [failedMail(8, { kind: "confirmation", bounced: true }), failedMail(7)];
+    a.mailStatus.mockResolvedValue(mailStatus({ sentLast24h: 12, failedTotal: 2, failed: two }));
+    a.resendMail.mockResolvedValue(mailStatus({ sentLast24h: 12, queued: 1, failedTotal: 1, failed: [two[0]!] }));
+    a.resendFailed.mockResolvedValue(mailStatus({ sentLast24h: 12, queued: 2 }));
+    await mount(() => byId("mail-failed-open"));
+    expect(byId("mail-status")!.textContent).toContain("Sent 12 of 400 today");
+    expect(byId("mail-failed-open")!.textContent).toBe("2 failed");
+    await click('[data-testid="mail-failed-open"]');
+    const rows = () => root.querySelectorAll<HTMLElement>('[data-testid="mail-failed-row"]');
+    expect(rows().length).toBe(2);
+    expect(rows()[0]!.textContent).toContain("Confirmation");
+    expect(rows()[0]!.querySelector('[data-testid="mail-bounced"]')).not.toBeNull();
+    expect(rows()[1]!.querySelector('[data-testid="mail-bounced"]')).toBeNull();
+    expect(rows()[1]!.textContent).toContain("550 5.1.1 user unknown");
+    expect(rows()[1]!.textContent).toContain("TKT-20261125-0001");
+    rows()[1]!.querySelector<HTMLElement>('[data-testid="mail-resend"]')!.click();
+    await until(() => rows().length === 1);
+    expect(a.resendMail).toHaveBeenCalledWith(7);
+    expect(byId("mail-failed-open")!.textContent).toBe("1 failed");
+    await click('[data-testid="mail-resend-all"]');
+    await until(() => byId("mail-failed-open") === null);
+    expect(a.resendFailed).toHaveBeenCalled();
+    expect(byId("mail-failed-sheet")!.textContent).toContain("Nothing failed");
+    expect(byId("mail-status")!.textContent).toContain("2 waiting to send");
+    await key("Escape");
+    expect(byId("mail-failed-sheet")).toBeNull();
+  });
+
+  it("a bounce for the open ticket reloads it and shows the banner with Resend", async () => {
+    const a = fake.current!.api;
+    await mount();
+    await click('[data-ticket-id="T-1"]');
+    await until(() => byId("ticket-view"));
+    expect(byId("bounce-banner")).toBeNull();
+    const bounced = detail(rows[0]!, ["one", "Here is the label."]);
+    bounced.messages[1] = { ...bounced.messages[1]!, direction: "out", to: "Ana <ana@example.com>", state: "failed" };
+    bounced.failedMail = [failedMail(7, { ticketId: "T-1", bounced: true })];
+    a.getTicket.mockResolvedValue(bounced);
+    a.mailStatus.mockResolvedValue(mailStatus({ failedTotal: 1, failed: bounced.failedMail }));
+    fake.current!.handlers.event!({ kind: "mail_bounced", ticket_id: "T-1", to: "ana@example.com", reason: "550 5.1.1 user unknown" });
+    await until(() => byId("bounce-banner"));
+    expect(byId("bounce-banner")!.textContent).toContain("Your reply to ana@example.com did not arrive: 550 5.1.1 user unknown");
+    await until(() => byId("mail-failed-open"));
+    a.resendMail.mockResolvedValue(mailStatus({ queued: 1 }));
+    a.getTicket.mockResolvedValue(detail(rows[0]!, ["one", "Here is the label."]));
+    await click('[data-testid="bounce-resend"]');
+    expect(a.resendMail).toHaveBeenCalledWith(7);
+    await until(() => byId("bounce-banner") === null);
+    await until(() => byId("mail-failed-open") === null);
   });
 });

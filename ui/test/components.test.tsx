@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, fakeApi, row, settings, settle } from "./fixtures";
+import { detail, failedMail, fakeApi, mailStatus, row, settings, settle, status } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
 vi.mock("../src/api", async (orig) => {
@@ -16,6 +16,10 @@ import { SnippetBox } from "../src/components/SnippetBox";
 import { AccountFields } from "../src/components/AccountFields";
 import { SettingsView } from "../src/components/SettingsView";
 import { accountForm } from "../src/lib/settingsForm";
+import { Sidebar } from "../src/components/Sidebar";
+import { BounceBanners } from "../src/components/BounceBanner";
+import { EnvContext } from "../src/context";
+import type { MailStatus, TicketDetail } from "../src/bindings";
 
 let root: HTMLElement;
 beforeEach(() => {
@@ -262,5 +266,77 @@ describe("SettingsView: Mail in and out", () => {
     expect(limit.getAttribute("aria-invalid")).toBe("true");
     expect(limit.parentElement!.querySelector(".field-error")!.textContent).toContain("at least 10");
     expect(($("settings-save") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("Sidebar: the mail status area", () => {
+  const sidebar = (mail: MailStatus | null, onOpenFailed = () => {}) => (
+    <EnvContext.Provider value={{ timezone: "UTC", notify: () => {} }}>
+      <Sidebar
+        filter="open" settingsOpen={false} counts={null} status={status({ mailQueued: 5, mailFailed: 2 })} mail={mail}
+        business="Rossi" onFilter={() => {}} onSettings={() => {}} onHelp={() => {}} onTogglePause={() => {}} onOpenFailed={onOpenFailed}
+      />
+    </EnvContext.Provider>
+  );
+
+  it("shows the budget, what the daily limit holds and until when, and opens the failed mail", () => {
+    const next = new Date();
+    next.setUTCHours(14, 5, 0, 0);
+    const onOpen = vi.fn();
+    const mail = mailStatus({ queued: 5, held: 3, sentLast24h: 12, nextSlotAt: next.toISOString(), failedTotal: 2, failed: [failedMail(1), failedMail(2)] });
+    act(() => render(sidebar(mail, onOpen), root));
+    const text = $("mail-status").textContent!;
+    expect(text).toContain("Sent 12 of 400 today");
+    expect($("mail-held").textContent).toBe("3 held by the daily limit (next at 14:05)");
+    expect(text).toContain("2 waiting to send");
+    expect(text).not.toContain("5 waiting");
+    act(() => $("mail-failed-open").click());
+    expect($("mail-failed-open").textContent).toBe("2 failed");
+    expect(onOpen).toHaveBeenCalled();
+  });
+
+  it("says nothing of held or failed mail when there is none; AppStatus counts until loaded", () => {
+    act(() => render(sidebar(mailStatus({ sentLast24h: 400 })), root));
+    expect($("mail-status").textContent).toContain("Sent 400 of 400 today");
+    expect($("mail-held")).toBeNull();
+    expect($("mail-failed-open")).toBeNull();
+    act(() => render(sidebar(null), root));
+    expect($("mail-status").textContent).toContain("5 waiting to send");
+    expect($("mail-status").textContent).toContain("2 failed to send");
+  });
+});
+
+describe("BounceBanners", () => {
+  const failedReply = (failed: TicketDetail["failedMail"]): TicketDetail => {
+    const d = detail(row("T-1"), ["Where is it?", "It left today."]);
+    d.messages[1] = { ...d.messages[1]!, direction: "out", to: "Ana <ana@example.com>", state: "failed" };
+    d.failedMail = failed;
+    return d;
+  };
+
+  it("names the address and the reason, and resends that outbox row", () => {
+    const onResend = vi.fn();
+    act(() => render(<BounceBanners detail={failedReply([failedMail(7, { bounced: true })])} onResend={onResend} />, root));
+    const banners = root.querySelectorAll('[data-testid="bounce-banner"]');
+    expect(banners.length).toBe(1);
+    expect(banners[0]!.textContent).toContain("Your reply to ana@example.com did not arrive: 550 5.1.1 user unknown");
+    act(() => $("bounce-resend").click());
+    expect(onResend).toHaveBeenCalledWith(7);
+  });
+
+  it("without the outbox row: the banner, no Resend, a way to the failed mail", () => {
+    const onShow = vi.fn();
+    act(() => render(<BounceBanners detail={failedReply([])} onResend={() => {}} onShowFailed={onShow} />, root));
+    expect($("bounce-banner").textContent).toContain("Your reply to ana@example.com did not arrive.");
+    expect($("bounce-resend")).toBeNull();
+    act(() => $("bounce-banner").querySelector("button")!.click());
+    expect(onShow).toHaveBeenCalled();
+  });
+
+  it("shows nothing when everything arrived", () => {
+    const d = detail(row("T-1"), ["Where is it?", "It left today."]);
+    d.messages[1] = { ...d.messages[1]!, direction: "out", state: "sent" };
+    act(() => render(<BounceBanners detail={d} onResend={() => {}} />, root));
+    expect(root.querySelector('[data-testid="bounce-banner"]')).toBeNull();
   });
 });

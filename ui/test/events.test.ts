@@ -11,6 +11,8 @@ const ev = {
   replyOther: { kind: "reply_received", ticket_id: other, from: "v@x", first_line: "thanks" },
   sentOpen: { kind: "mail_sent", ticket_id: open, mail: "reply", to: "v@x" },
   failedOther: { kind: "send_failed", ticket_id: other, mail: "reply", to: "v@x", reason: "535" },
+  bouncedOpen: { kind: "mail_bounced", ticket_id: open, to: "v@x", reason: "550 5.1.1 user unknown" },
+  bouncedOther: { kind: "mail_bounced", ticket_id: other, to: "v@x", reason: "550 5.1.1 user unknown" },
   sync: { kind: "sync_error", folder: "INBOX", reason: "auth" },
 } satisfies Record<string, DeskbellEvent>;
 
@@ -22,6 +24,8 @@ describe("refreshFor", () => {
     ["replyOther", { list: true, counts: true, thread: false, status: false }],
     ["sentOpen", { list: false, counts: false, thread: true, status: true }],
     ["failedOther", { list: false, counts: false, thread: false, status: true }],
+    ["bouncedOpen", { list: false, counts: false, thread: true, status: true }],
+    ["bouncedOther", { list: false, counts: false, thread: false, status: true }],
     ["sync", { list: false, counts: false, thread: false, status: true }],
   ])("%s", (name, want) => expect(refreshFor(ev[name], open)).toEqual(want));
 

@@ -1,6 +1,6 @@
 // Sample DTOs for component tests, and a fake `api` whose calls tests can inspect.
 import { vi } from "vitest";
-import type { AppStatus, Settings, TicketDetail, TicketRow } from "../src/bindings";
+import type { AppStatus, FailedMail, MailStatus, Settings, TicketDetail, TicketRow } from "../src/bindings";
 
 export const row = (id: string, o: Partial<TicketRow> = {}): TicketRow => ({
   ticketId: id, status: "open", priority: "normal", channel: "web", site: "Shop", visitorName: `Visitor ${id.slice(-1)}`,
@@ -24,11 +24,21 @@ export const status = (o: Partial<AppStatus> = {}): AppStatus => ({
 });
 
 export const detail = (r: TicketRow, texts: string[] = [r.firstLine]): TicketDetail => ({
-  ticket: r, visitorPhone: null, pageUrl: null, issue: texts[0] ?? "", history: [],
+  ticket: r, visitorPhone: null, pageUrl: null, issue: texts[0] ?? "", history: [], failedMail: [],
   messages: texts.map((text, i) => ({
     id: i === 0 ? null : i, direction: "in", from: null, to: null, subject: null, text, body: text, html: null,
     state: null, at: "2026-11-25T10:00:00Z", attachments: [],
   })),
+});
+
+export const mailStatus = (o: Partial<MailStatus> = {}): MailStatus => ({
+  queued: 0, held: 0, sentLast24h: 0, dailyLimit: 400, automaticLeft: 300, repliesLeft: 400, nextSlotAt: null,
+  failedTotal: 0, failed: [], ...o,
+});
+
+export const failedMail = (id: number, o: Partial<FailedMail> = {}): FailedMail => ({
+  id, kind: "reply", to: "ana@example.com", ticketId: "TKT-20261125-0001", reason: "550 5.1.1 user unknown",
+  bounced: false, queuedAt: "2026-11-25T10:00:00Z", ...o,
 });
 
 /** A fake of src/api.ts's `api`; `emit`/`openTicket` play the shell's two events. */
@@ -38,7 +48,8 @@ export function fakeApi() {
     listTickets: vi.fn(), counts: vi.fn(), getTicket: vi.fn(), sendReply: vi.fn(), setStatus: vi.fn(),
     setPriority: vi.fn(), setTags: vi.fn(), saveAttachment: vi.fn(), cannedReplies: vi.fn(), saveCannedReply: vi.fn(),
     deleteCannedReply: vi.fn(), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), listSites: vi.fn(),
-    addSite: vi.fn(), appStatus: vi.fn(), setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(),
+    addSite: vi.fn(), appStatus: vi.fn(), mailStatus: vi.fn(async () => mailStatus()), resendMail: vi.fn(), resendFailed: vi.fn(),
+    setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(),
     onEvent: vi.fn(async (h: (e: unknown) => void) => {
       handlers.event = h;
       return () => {};

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ThreadEntry } from "../src/bindings";
-import { addTag, canExpand, displayName, emailOf, entryBody, expanderLabel, initials, insertAtCursor, removeTag } from "../src/lib/thread";
+import { detail, failedMail, row } from "./fixtures";
+import { addTag, bounceHeadline, bounceNotices, canExpand, displayName, emailOf, entryBody, expanderLabel, initials, insertAtCursor, removeTag } from "../src/lib/thread";
 
 const entry = (o: Partial<ThreadEntry>): ThreadEntry => ({
   id: 1, direction: "in", from: null, to: null, subject: null, text: "Thanks!", body: "Thanks!", html: null, state: null,
@@ -65,5 +66,32 @@ describe("canned reply insertion", () => {
   it("adds a space after a word and clamps odd positions", () => {
     expect(insertAtCursor("Thanks", 6, 6, "See you")).toEqual({ text: "Thanks See you", caret: 14 });
     expect(insertAtCursor("", 5, 9, "Hi")).toEqual({ text: "Hi", caret: 2 });
+  });
+});
+
+describe("bounceNotices", () => {
+  const d = detail(row("T-1", { visitorEmail: "ana@example.com" }), ["q", "a1", "a2"]);
+  d.messages[1] = { ...d.messages[1]!, direction: "out", to: "Ana <ANA@example.com>", state: "failed" };
+  d.messages[2] = { ...d.messages[2]!, direction: "out", to: null, state: "failed" };
+  d.failedMail = [
+    failedMail(9, { kind: "notification", to: "maria@gmail.com" }),
+    failedMail(8, { kind: "confirmation", bounced: true }),
+    failedMail(7),
+  ];
+
+  it("pairs each failed reply with its outbox row; the confirmation too, not the owner's notice", () => {
+    const n = bounceNotices(d);
+    expect(n.map((x) => [x.kind, x.to, x.mailId])).toEqual([
+      ["reply", "ANA@example.com", 7],
+      ["reply", "ana@example.com", null],
+      ["confirmation", "ana@example.com", 8],
+    ]);
+    expect(n[0]!.reason).toBe("550 5.1.1 user unknown");
+    expect(n[1]!.reason).toBeNull();
+    expect(bounceHeadline(n[2]!)).toBe("The confirmation to ana@example.com did not arrive");
+  });
+
+  it("is empty when nothing failed", () => {
+    expect(bounceNotices(detail(row("T-2")))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactTime, fileSize, relativeTime } from "../src/lib/time";
+import { clockTime, exactTime, fileSize, relativeTime } from "../src/lib/time";
 
 const now = new Date("2026-11-25T14:00:00Z"); // 15:00 in Berlin, 23:00 in Tokyo
 
@@ -47,4 +47,12 @@ describe("fileSize", () => {
     [482113, "471 KB"],
     [5 * 1024 * 1024, "5.0 MB"],
   ])("%d → %s", (n, want) => expect(fileSize(n)).toBe(want));
+});
+
+describe("clockTime", () => {
+  it("is the hour in the owner's zone, with the weekday when not today", () => {
+    expect(clockTime("2026-11-25T13:05:00Z", now, "Europe/Berlin")).toBe("14:05");
+    expect(clockTime("2026-11-25T16:05:00Z", now, "Asia/Tokyo")).toBe("Thu 01:05");
+    expect(clockTime("nonsense", now, "UTC")).toBe("");
+  });
 });

@@ -86,7 +86,7 @@ pub struct ThreadEntry {
     pub attachments: Vec<Attachment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketDetail {
     pub ticket: TicketRow,
@@ -96,6 +96,9 @@ pub struct TicketDetail {
     pub messages: Vec<ThreadEntry>,
     /// the same visitor's other tickets
     pub history: Vec<TicketRow>,
+    /// this ticket's mail that failed or bounced (outbox rows, newest first): the reason, and
+    /// the id `resend_mail` takes
+    pub failed_mail: Vec<deskbell::inbox::FailedMail>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -202,6 +205,7 @@ impl From<&deskbell::inbox::TicketDetail> for TicketDetail {
             issue: v.ticket.issue.clone(),
             messages: v.messages.iter().map(ThreadEntry::from).collect(),
             history: v.history.iter().map(TicketRow::from).collect(),
+            failed_mail: Vec::new(),
         }
     }
 }

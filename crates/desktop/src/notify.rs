@@ -1,5 +1,6 @@
-//! Desktop notifications (freedesktop, through notify-rust) for a new ticket (never spam) and a
-//! visitor's reply: title, visitor, first line. Clicking one opens that ticket. Paused → none.
+//! Desktop notifications (freedesktop, through notify-rust) for a new ticket (never spam), a
+//! visitor's reply (title, visitor, first line) and a bounce of mail Deskbell sent (address,
+//! reason). Clicking one opens that ticket. Paused → none.
 //! No session bus or no daemon → notify-rust fails at once; we log it and carry on.
 //!
 //! Waiting for the click blocks a thread until the notification closes, so at most
@@ -34,6 +35,15 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
             ticket_id.clone(),
             format!("Reply from {from}"),
             format!("{first_line}\n{ticket_id}"),
+        )),
+        Event::MailBounced {
+            ticket_id,
+            to,
+            reason,
+        } => Some((
+            ticket_id.clone(),
+            format!("Mail to {to} bounced"),
+            format!("{reason}\n{ticket_id}"),
         )),
         _ => None,
     }
@@ -114,6 +124,19 @@ mod tests {
         assert_eq!(id, "TKT-20261125-0001");
         assert_eq!(summary, "Reply from ana@example.com");
         assert!(body.starts_with("Thanks!"));
+    }
+
+    #[test]
+    fn a_bounce_notifies_and_opens_its_ticket() {
+        let bounce = Event::MailBounced {
+            ticket_id: "TKT-20261125-0001".into(),
+            to: "ana@example.com".into(),
+            reason: "550 5.1.1 user unknown".into(),
+        };
+        let (id, summary, body) = content(&bounce).unwrap();
+        assert_eq!(id, "TKT-20261125-0001");
+        assert_eq!(summary, "Mail to ana@example.com bounced");
+        assert_eq!(body, "550 5.1.1 user unknown\nTKT-20261125-0001");
     }
 
     #[test]

@@ -78,9 +78,13 @@ listen = "127.0.0.1:0"
 "#;
 
 async fn host() -> TestHost {
+    host_with(CONFIG).await
+}
+
+async fn host_with(config: &str) -> TestHost {
     let dir = tempfile::tempdir().unwrap();
     let settings_file = dir.path().join("config.toml");
-    std::fs::write(&settings_file, CONFIG).unwrap();
+    std::fs::write(&settings_file, config).unwrap();
     let data = dir.path().join("data");
     let downloads = dir.path().join("Downloads");
     std::fs::create_dir_all(&downloads).unwrap();
@@ -235,6 +239,37 @@ async fn every_command_runs_through_the_dispatcher() {
     h.ok("set_start_at_login", json!({"enabled": true})).await;
     assert_eq!(h.ok("app_status", Value::Null).await["startAtLogin"], true);
 
+    // The outbox: nothing sent or failed yet (no SMTP), the default budget, nothing to resend.
+    let mail = h.ok("mail_status", Value::Null).await;
+    assert_eq!(
+        (&mail["queued"], &mail["held"], &mail["sentLast24h"]),
+        (&json!(3), &json!(0), &json!(0)),
+        "{mail}"
+    );
+    assert_eq!(mail["dailyLimit"], 400);
+    assert_eq!(
+        (&mail["failedTotal"], &mail["failed"]),
+        (&json!(0), &json!([]))
+    );
+    assert_eq!(mail["nextSlotAt"], Value::Null);
+    let missing = h
+        .call("resend_mail", json!({"id": 999_999}))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, "not_found");
+    assert!(
+        missing.message.contains("no failed email 999999"),
+        "{}",
+        missing.message
+    );
+    let bad = h
+        .call("resend_mail", json!({"id": null}))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, "invalid");
+    let after = h.ok("resend_failed", Value::Null).await;
+    assert_eq!(after["queued"], 3, "nothing failed, nothing changes");
+
     // Settings: read, test an account as typed, save (file + secret store + core restart).
     let settings = h.ok("get_settings", Value::Null).await;
     assert_eq!(settings["owner"]["business"], "Rosa's Shop");
@@ -325,5 +360,160 @@ async fn a_settings_save_that_cannot_start_keeps_the_previous_core() {
         answered.is_ok(),
         "the previous core still listens ({before})"
     );
+    h.running.stop().await;
+}
+
+/// A loopback SMTP server that refuses every recipient with 550 5.1.1 until `accept` is set,
+/// then takes every message; counts the messages it took.
+struct FakeSmtp {
+    port: u16,
+    accept: std::sync::Arc<AtomicBool>,
+    taken: std::sync::Arc<AtomicUsize>,
+}
+
+async fn fake_smtp() -> FakeSmtp {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accept = std::sync::Arc::new(AtomicBool::new(false));
+    let taken = std::sync::Arc::new(AtomicUsize::new(0));
+    let (a, t) = (accept.clone(), taken.clone());
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let (a, t) = (a.clone(), t.clone());
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 fake ESMTP\r\n").await.ok();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            t.fetch_add(1, Ordering::SeqCst);
+                            w.write_all(b"250 2.0.0 queued\r\n").await.ok();
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-fake\r\n250 8BITMIME\r\n",
+                        "RCPT" if !a.load(Ordering::SeqCst) => b"550 5.1.1 user unknown\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n").await.ok();
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    w.write_all(reply).await.ok();
+                }
+            });
+        }
+    });
+    FakeSmtp {
+        port,
+        accept,
+        taken,
+    }
+}
+
+/// Polls `mail_status` until `done` holds (10 s at most).
+async fn mail_status_until(h: &TestHost, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..200 {
+        let status = h.ok("mail_status", Value::Null).await;
+        if done(&status) {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what}: {}", h.ok("mail_status", Value::Null).await);
+}
+
+/// Mail the server refuses is listed as failed with the server's reason, on the ticket too;
+/// resend of one and of all puts it back in the queue and it leaves once the server takes it.
+#[tokio::test]
+async fn refused_mail_is_listed_and_resent() {
+    let smtp = fake_smtp().await;
+    let config = format!(
+        "{CONFIG}\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n",
+        smtp.port
+    );
+    let h = host_with(&config).await;
+    let id = h.ticket("My parcel never came").await;
+    h.ok(
+        "send_reply",
+        json!({"ticketId": id, "text": "Sorry! Sending another.", "files": []}),
+    )
+    .await;
+
+    // The owner's notification, the visitor's confirmation and the reply: all refused.
+    let status = mail_status_until(&h, "three failed", |s| s["failedTotal"] == 3).await;
+    assert_eq!(
+        (&status["queued"], &status["sentLast24h"]),
+        (&json!(0), &json!(0))
+    );
+    let failed = status["failed"].as_array().unwrap();
+    for f in failed {
+        assert_eq!(f["ticketId"], id, "{f}");
+        assert!(f["reason"].as_str().unwrap().contains("550"), "{f}");
+        assert_eq!(f["bounced"], false, "refused, not bounced: {f}");
+    }
+    let reply = failed.iter().find(|f| f["kind"] == "reply").unwrap();
+    assert_eq!(reply["to"], "ana@example.com");
+
+    // The ticket carries its failed mail, with the id to resend, next to the failed entry.
+    let detail = h.ok("get_ticket", json!({"ticketId": id})).await;
+    assert_eq!(detail["failedMail"].as_array().unwrap().len(), 3);
+    let out = detail["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&out["direction"], &out["state"]),
+        (&json!("out"), &json!("failed"))
+    );
+    assert!(detail["failedMail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == reply["id"]));
+
+    // Resend one: it is no longer failed in the answer, and leaves once the server takes it.
+    smtp.accept.store(true, Ordering::SeqCst);
+    let after = h.ok("resend_mail", json!({"id": reply["id"]})).await;
+    assert_eq!(after["failedTotal"], 2, "{after}");
+    assert!(after["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["id"] != reply["id"]));
+    let again = h.call("resend_mail", json!({"id": reply["id"]})).await;
+    assert_eq!(again.unwrap_err().code, "not_found", "not failed any more");
+    mail_status_until(&h, "the reply sent", |s| s["sentLast24h"] == 1).await;
+    let detail = h.ok("get_ticket", json!({"ticketId": id})).await;
+    let out = detail["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(out["state"], "sent");
+    assert_eq!(detail["failedMail"].as_array().unwrap().len(), 2);
+
+    // Resend all.
+    let after = h.ok("resend_failed", Value::Null).await;
+    assert_eq!(
+        (&after["failedTotal"], &after["failed"]),
+        (&json!(0), &json!([]))
+    );
+    let done = mail_status_until(&h, "all sent", |s| s["sentLast24h"] == 3).await;
+    assert_eq!(done["queued"], 0);
+    assert_eq!(smtp.taken.load(Ordering::SeqCst), 3);
     h.running.stop().await;
 }

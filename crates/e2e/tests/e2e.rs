@@ -274,6 +274,10 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     // A visitor's reply by mail appears in the open thread without a refresh (IMAP sync).
     visitor_replies_by_mail(&w, &s, &sent, &id);
 
+    // Later the reply bounces (a delivery report from the visitor's server): a notification
+    // says so, the open ticket shows what did not arrive and why, and the status area counts it.
+    the_reply_bounces(&w, &s, &sent);
+
     // Close the ticket; the change survives a restart of the app.
     select(&s, "status-select", "closed");
     let stored = s.wait_until(WAIT, || {
@@ -384,15 +388,7 @@ fn click_notification(w: &World) {
 /// The visitor answers the owner's mail from their mail client: SMTP into the owner's mailbox,
 /// threaded by In-Reply-To, picked up by the IMAP sync (IDLE) and pushed to the open window.
 fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
-    let message_id = sent
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Message-ID: ")
-                .or_else(|| l.strip_prefix("Message-Id: "))
-        })
-        .expect("the reply has a Message-ID")
-        .trim()
-        .to_string();
+    let message_id = message_id_of(sent);
     let raw = format!(
         "From: Ana Lima <{VISITOR}>\r\nTo: {OWNER}\r\nSubject: Re: your order [{id}]\r\n\
          Message-ID: <visitor-{id}@example.test>\r\nIn-Reply-To: {message_id}\r\n\
@@ -400,6 +396,114 @@ fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
          Wonderful, thank you so much!\r\n\r\n> {}\r\n",
         "Hi Ana, it left the bakery this morning."
     );
+    deliver(w, VISITOR, &raw);
+    assert!(
+        wait_entry(s, "Wonderful, thank you so much"),
+        "the visitor's reply did not appear in the open thread"
+    );
+    s.screenshot(&shots().join("04b-visitor-replied.png"));
+}
+
+/// The Message-ID header of a raw message, with its angle brackets.
+fn message_id_of(raw: &str) -> String {
+    raw.lines()
+        .find_map(|l| {
+            l.strip_prefix("Message-ID: ")
+                .or_else(|| l.strip_prefix("Message-Id: "))
+        })
+        .expect("the message has a Message-ID")
+        .trim()
+        .to_string()
+}
+
+/// The visitor's server reports the owner's reply `sent` undeliverable (an RFC 3464 delivery
+/// report into the owner's mailbox, null envelope sender): the IMAP sync reads it as a bounce.
+fn the_reply_bounces(w: &World, s: &Session, sent: &str) {
+    let message_id = message_id_of(sent);
+    let raw = format!(
+        "From: Mail Delivery System <MAILER-DAEMON@example.test>\r\nTo: {OWNER}\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@example.test>\r\n\
+         Date: Wed, 25 Nov 2026 11:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n\
+         --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; example.test\r\n\r\n\
+         Final-Recipient: rfc822; {VISITOR}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\
+         --b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {OWNER}\r\nTo: {VISITOR}\r\n\
+         Message-ID: {message_id}\r\nSubject: Re: your order\r\n--b--\r\n"
+    );
+    deliver(w, "", &raw);
+    let banner = s.wait_until(WAIT, || {
+        let el = s.find_all(&css("bounce-banner")).into_iter().next()?;
+        Some(s.text(&el)).filter(|t| t.contains("did not arrive"))
+    });
+    let banner = banner
+        .unwrap_or_else(|| panic!("no bounce banner; the app's log:\n{}", w.desktop.app_log()));
+    assert!(
+        banner.contains(&format!("Your reply to {VISITOR} did not arrive"))
+            && banner.contains("550 5.1.1 user unknown"),
+        "{banner}"
+    );
+    assert!(
+        !s.find_all(&css("bounce-resend")).is_empty(),
+        "the banner offers Resend"
+    );
+    let notified = s.wait_until(WAIT, || {
+        let n = w.desktop.notifications();
+        (n.contains(&format!("Mail to {VISITOR} bounced")) && n.contains("550 5.1.1 user unknown"))
+            .then_some(())
+    });
+    assert!(
+        notified.is_some(),
+        "no bounce notification recorded:\n{}",
+        w.desktop.notifications()
+    );
+    let failed = s.wait(&css("mail-failed-open"), WAIT);
+    assert_eq!(s.text(&failed), "1 failed");
+    s.screenshot(&shots().join("bounce-banner.png"));
+
+    // The failed-mail sheet lists it, bounced; Resend sends it again (the test mail stack takes
+    // it this time) and the banner and the count go.
+    s.click(&failed);
+    let sheet = s.wait(&css("mail-failed-sheet"), WAIT);
+    let row = s.wait(&css("mail-failed-row"), WAIT);
+    let listed = s
+        .property(&row, "textContent")
+        .as_str()
+        .unwrap_or("")
+        .to_lowercase();
+    assert!(
+        listed.contains(VISITOR) && listed.contains("550 5.1.1") && listed.contains("bounced"),
+        "{listed}"
+    );
+    s.screenshot(&shots().join("failed-mail-sheet.png"));
+    s.click(&s.wait(&css("mail-resend"), WAIT));
+    let emptied = s.wait_until(WAIT, || {
+        s.text(&sheet).contains("Nothing failed").then_some(())
+    });
+    assert!(
+        emptied.is_some(),
+        "the sheet still lists it: {}",
+        s.text(&sheet)
+    );
+    s.execute(
+        "arguments[0].querySelector('.sheet-head .icon-btn').click();",
+        vec![Session::element_arg(&sheet)],
+    );
+    let resent = s.wait_until(WAIT, || {
+        (s.find_all(&css("bounce-banner")).is_empty()
+            && s.find_all(&css("mail-failed-open")).is_empty())
+        .then_some(())
+    });
+    assert!(
+        resent.is_some(),
+        "the bounce banner or the failed count stayed"
+    );
+}
+
+/// Hands `raw` to the mail stack's SMTP for the owner's mailbox, from envelope sender `from`
+/// ("" = the null sender of a bounce).
+fn deliver(w: &World, from: &str, raw: &str) {
     let out = std::process::Command::new("/usr/bin/python3")
         .args([
             "-c",
@@ -407,7 +511,7 @@ fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
              s.sendmail(sys.argv[3], [sys.argv[4]], sys.stdin.buffer.read()); s.quit()",
             w.mail.get("MAILSTACK_HOST"),
             w.mail.get("MAILSTACK_SMTP_PORT"),
-            VISITOR,
+            from,
             OWNER,
         ])
         .stdin(std::process::Stdio::piped())
@@ -418,12 +522,7 @@ fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
             c.wait_with_output()
         })
         .unwrap();
-    assert!(out.status.success(), "inject the visitor's reply");
-    assert!(
-        wait_entry(s, "Wonderful, thank you so much"),
-        "the visitor's reply did not appear in the open thread"
-    );
-    s.screenshot(&shots().join("04b-visitor-replied.png"));
+    assert!(out.status.success(), "deliver a mail to the owner");
 }
 
 /// Deskbell started at login (in the tray, no window), with a tray host like a desktop panel:

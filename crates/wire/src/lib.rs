@@ -36,6 +36,9 @@ pub const COMMANDS: &[&str] = &[
     "list_sites",
     "add_site",
     "app_status",
+    "mail_status",
+    "resend_mail",
+    "resend_failed",
     "set_notifications_paused",
     "set_start_at_login",
 ];

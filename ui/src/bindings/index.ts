@@ -53,7 +53,12 @@ export type TicketDetail = { ticket: TicketRow, visitorPhone: string | null, pag
 /**
  * the same visitor's other tickets
  */
-history: Array<TicketRow>, };
+history: Array<TicketRow>, 
+/**
+ * this ticket's mail that failed or bounced (outbox rows, newest first): the reason, and
+ * the id `resend_mail` takes
+ */
+failedMail: Array<FailedMail>, };
 
 export type TicketQuery = { status: StatusFilter, 
 /**
@@ -131,7 +136,7 @@ export type SyncState = { "state": "off" } | { "state": "connecting" } | { "stat
 
 export type AppStatus = { intakeAddr: string, mailQueued: number, mailFailed: number, sync: SyncState, notificationsPaused: boolean, startAtLogin: boolean, };
 
-export type MailKind = "notification" | "confirmation" | "reply";
+export type MailKind = "notification" | "confirmation" | "reply" | "digest";
 
 export type FailedMail = { 
 /**

@@ -1,7 +1,8 @@
 // Left pane: the brand, status filters with counts, and the footer with mail/sync health,
 // notification pause, settings and help.
-import type { AppStatus, Counts, Status } from "../bindings";
+import type { AppStatus, Counts, MailStatus, Status } from "../bindings";
 import { Icon, type IconName } from "./Icon";
+import { MailStatusLines } from "./MailPanel";
 
 export type Filter = Status | "all";
 
@@ -22,11 +23,14 @@ export function Sidebar(props: {
   settingsOpen: boolean;
   counts: Counts | null;
   status: AppStatus | null;
+  /** the outbox and sending budget; null until loaded (the status line then counts from AppStatus) */
+  mail?: MailStatus | null;
   business: string;
   onFilter: (f: Filter) => void;
   onSettings: () => void;
   onHelp: () => void;
   onTogglePause: () => void;
+  onOpenFailed?: () => void;
 }) {
   const { counts, status } = props;
   return (
@@ -66,7 +70,7 @@ export function Sidebar(props: {
         })}
       </nav>
       <div class="sidebar-foot">
-        <Health status={status} onSettings={props.onSettings} />
+        <Health status={status} mail={props.mail ?? null} onSettings={props.onSettings} onOpenFailed={props.onOpenFailed ?? (() => {})} />
         <button
           class="side-btn"
           onClick={props.onTogglePause}
@@ -90,7 +94,17 @@ export function Sidebar(props: {
 }
 
 /** A one-line summary of mail and sync health; details live in the list banner. */
-function Health({ status, onSettings }: { status: AppStatus | null; onSettings: () => void }) {
+function Health({
+  status,
+  mail,
+  onSettings,
+  onOpenFailed,
+}: {
+  status: AppStatus | null;
+  mail: MailStatus | null;
+  onSettings: () => void;
+  onOpenFailed: () => void;
+}) {
   if (!status) return null;
   const items: { cls: string; text: string; title: string }[] = [];
   if (status.sync.state === "error") {
@@ -102,14 +116,14 @@ function Health({ status, onSettings }: { status: AppStatus | null; onSettings: 
   } else {
     items.push({ cls: "off", text: "Mail sync off", title: "Set up receiving email in Settings" });
   }
-  if (status.mailQueued > 0) {
+  if (!mail && status.mailQueued > 0) {
     items.push({ cls: "warn", text: `${status.mailQueued} waiting to send`, title: "Sent as soon as the mail server answers" });
   }
-  if (status.mailFailed > 0) {
+  if (!mail && status.mailFailed > 0) {
     items.push({ cls: "bad", text: `${status.mailFailed} failed to send`, title: "See the ticket for the reason" });
   }
   return (
-    <ul class="health" aria-label="Mail status">
+    <ul class="health" aria-label="Mail status" data-testid="mail-status">
       {items.map((i) => (
         <li key={i.text} class={`health-item ${i.cls}`} title={i.title}>
           <span class="health-dot" aria-hidden="true" />
@@ -122,6 +136,7 @@ function Health({ status, onSettings }: { status: AppStatus | null; onSettings: 
           )}
         </li>
       ))}
+      {mail && <MailStatusLines mail={mail} onOpenFailed={onOpenFailed} />}
       <li class="health-item muted small" title="The address your website widget posts to">
         Intake {status.intakeAddr}
       </li>

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { CannedReply, Priority, Status, TicketDetail } from "../bindings";
 import type { ApiError } from "../api";
+import { BounceBanners } from "./BounceBanner";
 import { Composer } from "./Composer";
 import { Icon } from "./Icon";
 import { TagsEditor } from "./TagsEditor";
@@ -26,6 +27,10 @@ export function ThreadView(props: {
   onSent: (d: TicketDetail) => void;
   onOpen: (id: string) => void;
   onRetry: () => void;
+  /** sends failed mail again (the bounce banner's Resend) */
+  onResend?: (mailId: number) => void;
+  onShowFailed?: () => void;
+  resending?: boolean;
 }) {
   const { detail } = props;
   const scroller = useRef<HTMLDivElement>(null);
@@ -135,6 +140,7 @@ export function ThreadView(props: {
       <div class="thread-tags">
         <TagsEditor tags={t.tags} onChange={props.onTags} />
       </div>
+      <BounceBanners detail={detail} busy={props.resending} onResend={props.onResend ?? (() => {})} onShowFailed={props.onShowFailed} />
       <div
         class="thread-scroll"
         ref={scroller}

@@ -8,7 +8,7 @@ export interface Refresh {
   counts: boolean;
   /** reload the open ticket's thread */
   thread: boolean;
-  /** reload AppStatus (queued/failed mail, sync) */
+  /** reload AppStatus (queued/failed mail, sync) and MailStatus (budget, failed mail) */
   status: boolean;
 }
 
@@ -24,6 +24,7 @@ export function refreshFor(e: DeskbellEvent, openTicketId: string | null): Refre
       return { list: true, counts: true, thread: isOpen, status: false };
     case "mail_sent":
     case "send_failed":
+    case "mail_bounced":
       return { list: false, counts: false, thread: isOpen, status: true };
     case "sync_error":
       return { ...NOTHING, status: true };

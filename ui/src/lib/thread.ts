@@ -1,6 +1,6 @@
 // Pure helpers of the ticket view: what an entry shows collapsed and expanded, tag edits,
 // inserting a canned reply at the caret, and how a sender is named.
-import type { ThreadEntry } from "../bindings";
+import type { FailedMail, MailKind, TicketDetail, ThreadEntry } from "../bindings";
 
 /** Whether an entry has more than its new words: quoted history or an HTML original. */
 export function canExpand(e: ThreadEntry): boolean {
@@ -75,4 +75,50 @@ export function insertAtCursor(
   const glue = before !== "" && !before.endsWith("\n") && !before.endsWith(" ") ? " " : "";
   const next = before + glue + snippet + text.slice(e);
   return { text: next, caret: (before + glue + snippet).length };
+}
+
+/** A message of this ticket that did not arrive, as the banner above the thread says it. */
+export interface BounceNotice {
+  kind: MailKind;
+  to: string;
+  /** the server's or the bounce's words; null when only the thread knows it failed */
+  reason: string | null;
+  bounced: boolean;
+  /** the outbox id `resend_mail` takes; null when unknown */
+  mailId: number | null;
+}
+
+/**
+ * What did not arrive: each failed outgoing entry of the thread, with the reason and outbox id
+ * of the ticket's failed reply to the same address when there is one, then the ticket's other
+ * failed mail (a confirmation to the visitor) — but not the owner's own new-ticket notices.
+ */
+export function bounceNotices(d: TicketDetail): BounceNotice[] {
+  const failed: FailedMail[] = [...(d.failedMail ?? [])];
+  const take = (to: string): FailedMail | undefined => {
+    const i = failed.findIndex((f) => f.kind === "reply" && sameAddress(f.to, to));
+    return i < 0 ? undefined : failed.splice(i, 1)[0];
+  };
+  const out: BounceNotice[] = [];
+  for (const e of d.messages) {
+    if (e.direction !== "out" || e.state !== "failed") continue;
+    const to = e.to ? emailOf(e.to) : d.ticket.visitorEmail;
+    const f = take(to);
+    out.push({ kind: "reply", to, reason: f?.reason ?? null, bounced: f?.bounced ?? false, mailId: f?.id ?? null });
+  }
+  for (const f of failed) {
+    if (f.kind === "notification") continue;
+    out.push({ kind: f.kind, to: f.to, reason: f.reason, bounced: f.bounced, mailId: f.id });
+  }
+  return out;
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return emailOf(a).toLowerCase() === emailOf(b).toLowerCase();
+}
+
+/** "Your reply to ana@example.com did not arrive" and the like. */
+export function bounceHeadline(n: BounceNotice): string {
+  const what = n.kind === "reply" ? "Your reply" : n.kind === "confirmation" ? "The confirmation" : "The notification";
+  return `${what} to ${n.to} did not arrive`;
 }

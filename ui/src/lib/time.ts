@@ -73,6 +73,17 @@ export function exactTime(iso: string, tz?: string | null): string {
   return `${s} (${label})`;
 }
 
+/** "14:05" in the owner's zone, with the day when it is not today ("Wed 14:05"). */
+export function clockTime(iso: string, now: Date, tz?: string | null): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return "";
+  const zone = safeZone(tz);
+  const hm = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(t);
+  if (dayKey(t, zone) === dayKey(now, zone)) return hm;
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short" }).format(t);
+  return `${day} ${hm}`;
+}
+
 /** "1.2 MB" — attachment sizes. */
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

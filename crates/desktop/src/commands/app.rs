@@ -1,8 +1,10 @@
-//! Websites, the status line and the desktop switches.
+//! Websites, the status line, the outbox (status, resend) and the desktop switches.
 
 use super::{api_error, Result};
 use crate::dto::{AppStatus, SiteRow};
 use crate::Host;
+use deskbell::inbox::MailStatus;
+use deskbell_wire::ApiError;
 
 pub async fn list_sites(host: &impl Host) -> Result<Vec<SiteRow>> {
     let core = host.core();
@@ -51,4 +53,35 @@ pub async fn set_notifications_paused(host: &impl Host, paused: bool) -> Result<
 
 pub async fn set_start_at_login(host: &impl Host, enabled: bool) -> Result<()> {
     host.set_start_at_login(enabled)
+}
+
+/// The outbox and the sending budget: what waits, what the daily limit holds back and when it
+/// frees, what failed and why.
+pub async fn mail_status(host: &impl Host) -> Result<MailStatus> {
+    host.core().inbox().mail_status().await.map_err(api_error)
+}
+
+/// Sends failed mail `id` (a [`deskbell::inbox::FailedMail`] id) again, at once; the refreshed
+/// status.
+pub async fn resend_mail(host: &impl Host, id: i64) -> Result<MailStatus> {
+    let inbox = host.core().inbox();
+    inbox.resend(id).await.map_err(|e| match e {
+        // The core's sentence points at the command line; the window's names the mail.
+        deskbell::inbox::InboxError::NotFound(_) => ApiError::new(
+            "not_found",
+            format!("There is no failed email {id} to send again (it may have been sent already)."),
+        ),
+        other => api_error(other),
+    })?;
+    mail_status(host).await
+}
+
+/// Sends every failed mail again; the refreshed status.
+pub async fn resend_failed(host: &impl Host) -> Result<MailStatus> {
+    host.core()
+        .inbox()
+        .resend_failed()
+        .await
+        .map_err(api_error)?;
+    mail_status(host).await
 }

@@ -66,6 +66,9 @@ routes! {
     app::list_sites();
     app::add_site(name: String, origins: Vec<String>);
     app::app_status();
+    app::mail_status();
+    app::resend_mail(id: i64);
+    app::resend_failed();
     app::set_notifications_paused(paused: bool);
     app::set_start_at_login(enabled: bool);
 }

@@ -41,7 +41,7 @@ pub async fn get_ticket(host: &impl Host, ticket_id: String) -> Result<TicketDet
         .open_ticket(&id)
         .await
         .map_err(api_error)?;
-    Ok(TicketDetail::from(&detail))
+    with_failed_mail(host, TicketDetail::from(&detail)).await
 }
 
 pub async fn send_reply(
@@ -58,7 +58,20 @@ pub async fn send_reply(
     let inbox = host.core().inbox();
     inbox.reply(&id, &text, files).await.map_err(api_error)?;
     let detail = inbox.open_ticket(&id).await.map_err(api_error)?;
-    Ok(TicketDetail::from(&detail))
+    with_failed_mail(host, TicketDetail::from(&detail)).await
+}
+
+/// Adds the ticket's failed mail (reason and outbox id) from the outbox status: the thread's
+/// entries say only that a message failed.
+async fn with_failed_mail(host: &impl Host, mut detail: TicketDetail) -> Result<TicketDetail> {
+    let status = host.core().inbox().mail_status().await.map_err(api_error)?;
+    let id = &detail.ticket.ticket_id;
+    detail.failed_mail = status
+        .failed
+        .into_iter()
+        .filter(|f| f.ticket_id.as_ref() == Some(id))
+        .collect();
+    Ok(detail)
 }
 
 fn attachment(f: OutgoingFile) -> Result<deskbell::mail::compose::AttachmentFile> {
