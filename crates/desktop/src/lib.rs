@@ -16,6 +16,7 @@
 
 mod autostart;
 pub mod bindings;
+mod coalesce;
 pub mod commands;
 pub mod dto;
 pub mod host;

@@ -6,10 +6,13 @@
 //! Waiting for the click blocks a thread until the notification closes, so at most
 //! [`MAX_WAITING`] notifications are watched at a time; past that they are shown unwatched.
 
+use crate::coalesce::{Coalescer, Offer};
 use crate::window::Windows;
 use deskbell::Event;
 use notify_rust::{Notification, Timeout};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const MAX_WAITING: usize = 4;
 static WAITING: AtomicUsize = AtomicUsize::new(0);
@@ -49,8 +52,14 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
     }
 }
 
+/// New-ticket notifications past the threshold are gathered into one summary a minute (see
+/// [`crate::coalesce`]); the threshold is the mail digest's default.
+static GATHER: Mutex<Option<Coalescer>> = Mutex::new(None);
+const GATHER_EVERY: Duration = Duration::from_secs(60);
+
 /// Shows the notification for `event`, if it has one and notifications are not `paused`; a
-/// click opens its ticket in `windows`.
+/// click opens its ticket in `windows`. New tickets that come fast are gathered (see
+/// [`crate::coalesce`]).
 pub fn on_event(paused: bool, windows: &Windows, event: &Event) {
     let Some((ticket, summary, body)) = content(event) else {
         return;
@@ -59,11 +68,42 @@ pub fn on_event(paused: bool, windows: &Windows, event: &Event) {
         tracing::debug!(%ticket, "notifications paused");
         return;
     }
+    if let Event::TicketCreated { visitor, .. } = event {
+        let offer = {
+            let mut gather = GATHER.lock().unwrap_or_else(|p| p.into_inner());
+            gather
+                .get_or_insert_with(|| {
+                    Coalescer::new(deskbell::config::Mail::default().digest_after)
+                })
+                .offer(Instant::now(), visitor)
+        };
+        match offer {
+            Offer::Show => {}
+            Offer::Gathered { first: false } => return,
+            Offer::Gathered { first: true } => {
+                let windows = windows.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(GATHER_EVERY).await;
+                    let summary = GATHER
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_mut()
+                        .and_then(Coalescer::flush);
+                    if let Some(s) = summary {
+                        tokio::task::spawn_blocking(move || {
+                            show(&windows, None, &s.title(), &s.body())
+                        });
+                    }
+                });
+                return;
+            }
+        }
+    }
     let windows = windows.clone();
-    tokio::task::spawn_blocking(move || show(&windows, &ticket, &summary, &body));
+    tokio::task::spawn_blocking(move || show(&windows, Some(&ticket), &summary, &body));
 }
 
-fn show(windows: &Windows, ticket: &str, summary: &str, body: &str) {
+fn show(windows: &Windows, ticket: Option<&str>, summary: &str, body: &str) {
     let shown = Notification::new()
         .appname("Deskbell")
         .summary(summary)
@@ -75,7 +115,7 @@ fn show(windows: &Windows, ticket: &str, summary: &str, body: &str) {
     let handle = match shown {
         Ok(h) => h,
         Err(e) => {
-            return tracing::warn!(error = %e, %ticket, "cannot show a notification (no notification daemon?)");
+            return tracing::warn!(error = %e, ?ticket, "cannot show a notification (no notification daemon?)");
         }
     };
     if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
@@ -84,7 +124,7 @@ fn show(windows: &Windows, ticket: &str, summary: &str, body: &str) {
     }
     handle.wait_for_action(|action| {
         if action == "default" {
-            windows.open(Some(ticket));
+            windows.open(ticket);
         }
     });
     WAITING.fetch_sub(1, Ordering::SeqCst);
