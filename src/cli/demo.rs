@@ -38,9 +38,13 @@ pub async fn run(setup: &Setup, port: u16) -> Result<()> {
         }
     };
     let endpoint = format!("http://{}", app.intake_addr());
+    // The widget's "email it instead" writes to the support address, whose mail may start a
+    // ticket; without an owner there is none and the widget offers no email.
+    let support = setup.config.support_address().unwrap_or_default();
     let page = DEMO_HTML
         .replace("{{BOT_TOKEN}}", &site.bot_token)
-        .replace("{{ENDPOINT}}", &endpoint);
+        .replace("{{ENDPOINT}}", &endpoint)
+        .replace("{{SUPPORT_EMAIL}}", &support);
     let router = Router::new()
         .route(
             "/",

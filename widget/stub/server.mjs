@@ -1,7 +1,7 @@
 // A stand-in for Deskbell's intake listener, for the widget's own tests and visual checks only.
 //
 // Two loopback servers, so the widget talks cross-origin as it does on a real site:
-//   site: GET /, /demo.html  → demo.html with {{BOT_TOKEN}} and {{ENDPOINT}} filled in
+//   site: GET /, /demo.html  → demo.html with {{BOT_TOKEN}}, {{ENDPOINT}} and {{SUPPORT_EMAIL}} filled in
 //         GET /widget.js     → the widget
 //   api:  OPTIONS + POST /tickets/create, mirroring the server contract (CORS, 201, 401, 415,
 //         422 with fields, Idempotency-Key replay), plus test controls:
@@ -119,7 +119,8 @@ export async function startStub({ host = '127.0.0.1', sitePort = 0, apiPort = 0,
     if (url.pathname === '/' || url.pathname === '/demo.html') {
       let html = readFileSync(new URL('demo.html', dir), 'utf8')
         .replaceAll('{{BOT_TOKEN}}', token)
-        .replaceAll('{{ENDPOINT}}', url.searchParams.get('endpoint') || apiUrl);
+        .replaceAll('{{ENDPOINT}}', url.searchParams.get('endpoint') || apiUrl)
+        .replaceAll('{{SUPPORT_EMAIL}}', 'rosa+support@example.com');
       const color = url.searchParams.get('color');
       if (color) html = html.replace(/data-color="[^"]*"/, `data-color="${color.replace(/"/g, '')}"`);
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -145,7 +145,7 @@ test('the same page on an origin the site did not register is refused and stores
   const url = new URL(href);
   const subject = url.searchParams.get('subject') ?? '';
   const body = url.searchParams.get('body') ?? '';
-  assert.equal(url.pathname, 'rosa@example.com');
+  assert.equal(url.pathname, 'rosa+support@example.com', 'the support address');
   assert.match(subject, /^Support request from Mallory$/);
   const eml = [
     'From: Mallory <mallory@example.com>', `To: ${url.pathname}`, `Subject: ${subject}`,
