@@ -64,6 +64,11 @@ impl Coalescer {
         }
     }
 
+    /// A new threshold (the owner changed `[mail] digest_after`); what is gathered stays.
+    pub fn set_after(&mut self, after: u32) {
+        self.after = after as usize;
+    }
+
     /// A new ticket from `visitor` at `now`.
     pub fn offer(&mut self, now: Instant, visitor: &str) -> Offer {
         while self
@@ -126,5 +131,21 @@ mod tests {
         assert_eq!(c.flush().unwrap().body(), "Eve");
         // A quiet stretch later, tickets show on their own again.
         assert_eq!(c.offer(s(100 + 601), "Fay"), Offer::Show);
+    }
+
+    #[test]
+    fn the_owners_threshold_applies_at_once() {
+        let t0 = Instant::now();
+        let mut c = Coalescer::new(2);
+        assert_eq!(c.offer(t0, "A"), Offer::Show);
+        assert_eq!(c.offer(t0, "B"), Offer::Show);
+        assert_eq!(c.offer(t0, "C"), Offer::Gathered { first: true });
+        assert_eq!(c.flush().unwrap().count, 1);
+        c.set_after(100);
+        assert_eq!(
+            c.offer(t0, "D"),
+            Offer::Show,
+            "well under the new threshold"
+        );
     }
 }

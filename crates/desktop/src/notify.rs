@@ -53,14 +53,14 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
 }
 
 /// New-ticket notifications past the threshold are gathered into one summary a minute (see
-/// [`crate::coalesce`]); the threshold is the mail digest's default.
+/// [`crate::coalesce`]); the threshold is the owner's `[mail] digest_after`, as for mail.
 static GATHER: Mutex<Option<Coalescer>> = Mutex::new(None);
 const GATHER_EVERY: Duration = Duration::from_secs(60);
 
 /// Shows the notification for `event`, if it has one and notifications are not `paused`; a
 /// click opens its ticket in `windows`. New tickets that come fast are gathered (see
 /// [`crate::coalesce`]).
-pub fn on_event(paused: bool, windows: &Windows, event: &Event) {
+pub fn on_event(paused: bool, digest_after: u32, windows: &Windows, event: &Event) {
     let Some((ticket, summary, body)) = content(event) else {
         return;
     };
@@ -71,11 +71,9 @@ pub fn on_event(paused: bool, windows: &Windows, event: &Event) {
     if let Event::TicketCreated { visitor, .. } = event {
         let offer = {
             let mut gather = GATHER.lock().unwrap_or_else(|p| p.into_inner());
-            gather
-                .get_or_insert_with(|| {
-                    Coalescer::new(deskbell::config::Mail::default().digest_after)
-                })
-                .offer(Instant::now(), visitor)
+            let c = gather.get_or_insert_with(|| Coalescer::new(digest_after));
+            c.set_after(digest_after);
+            c.offer(Instant::now(), visitor)
         };
         match offer {
             Offer::Show => {}

@@ -92,7 +92,8 @@ async fn forward(app: Ctx, mut events: Receiver<Event>) {
                     Ok(payload) => app.windows.publish(EVENT, payload),
                     Err(e) => tracing::warn!(error = %e, "cannot encode an event"),
                 }
-                crate::notify::on_event(app.paused(), &app.windows, &event);
+                let digest_after = app.running.config().mail.digest_after;
+                crate::notify::on_event(app.paused(), digest_after, &app.windows, &event);
                 crate::tray::refresh_soon(&app);
             }
             // Missed some: the window refreshes on the next event; the tray now.
