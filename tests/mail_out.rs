@@ -535,6 +535,22 @@ fn budget_view(dir: &std::path::Path) -> (i64, i64, Vec<String>) {
     (sent, queued, held)
 }
 
+/// [`budget_view`] once `ready` holds for it, or as it is after 20 s (the caller asserts).
+async fn budget_view_when(
+    dir: &std::path::Path,
+    ready: impl Fn(&(i64, i64, Vec<String>)) -> bool,
+) -> (i64, i64, Vec<String>) {
+    let mut view = budget_view(dir);
+    for _ in 0..200 {
+        if ready(&view) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        view = budget_view(dir);
+    }
+    view
+}
+
 /// `daily_send_limit = 10`: automatic mail stops at 8 of them and waits, still queued, with
 /// the reason; the owner's replies still go, up to the limit, also after a restart (the count
 /// is in the store, not in memory); past the limit even a reply waits. Counted on the real
@@ -559,15 +575,8 @@ async fn the_daily_budget_keeps_room_for_the_owners_replies_across_a_restart() {
         ids.push(post_ticket(&app, &token, v, &format!("question {i}")).await);
     }
     // 9 notifications + 2 confirmations (the hourly cap) = 11 automatic mails for 8 slots.
-    let mut view = budget_view(dir.path());
-    for _ in 0..200 {
-        if view.0 == 8 && view.2.len() == 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        view = budget_view(dir.path());
-    }
-    let (sent, queued, held) = view;
+    let (sent, queued, held) =
+        budget_view_when(dir.path(), |(sent, _, held)| *sent == 8 && held.len() == 3).await;
     assert_eq!((sent, queued, held.len()), (8, 3, 3), "{held:?}");
     assert!(
         held[0].contains("automatic mail has used its 8 of the 10"),
@@ -595,15 +604,7 @@ async fn the_daily_budget_keeps_room_for_the_owners_replies_across_a_restart() {
         .expect("the tenth message goes");
     let third: deskbell::domain::TicketId = ids[2].parse().unwrap();
     app.inbox().reply(&third, "Friday.", vec![]).await.unwrap();
-    let mut view = budget_view(dir.path());
-    for _ in 0..100 {
-        if view.2.len() == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        view = budget_view(dir.path());
-    }
-    let (sent, queued, held) = view;
+    let (sent, queued, held) = budget_view_when(dir.path(), |(_, _, held)| held.len() == 4).await;
     assert_eq!((sent, queued), (10, 4), "{held:?}");
     assert!(
         held.iter().any(|h| h.contains("daily sending limit of 10")),

@@ -299,7 +299,13 @@ async fn compose_for_ticket(
             )
         }
         (Kind::Reply, None) => Err(compose::ComposeError::EmptyReply),
-        (Kind::Digest, _) => unreachable!("digests are composed by compose_digest"),
+        // send_one routes digests to compose_digest; a digest row here is refused, not sent.
+        (Kind::Digest, _) => {
+            return Err(Failure::Compose {
+                ticket_id: Some(ticket.ticket_id.clone()),
+                reason: "a digest is not composed from one ticket".into(),
+            })
+        }
     };
     let raw = composed.map_err(|e| Failure::Compose {
         ticket_id: Some(ticket.ticket_id.clone()),
