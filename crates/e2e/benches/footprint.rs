@@ -1,5 +1,5 @@
-//! Footprint of the desktop app: `cargo build --release -p deskbell-desktop -p deskbell-window
-//! && cargo bench -p deskbell-e2e --bench footprint`.
+//! Footprint of the desktop app: `scripts/build-release && cargo bench -p deskbell-e2e --bench
+//! footprint` (the release programs as the package installs them).
 //!
 //! Launches the release app under a private Xvfb + session bus + dunst with 200 tickets in its
 //! store and prints: the time from launch to the window's list being interactive (the app logs

@@ -2,8 +2,7 @@
 //! live in two other packages (`deskbell-desktop`, `deskbell-window`), so they are found in the
 //! target directory this test or bench was built into: build them first with the same profile.
 //! For the tests, scripts/build-all does (`cargo test --workspace --no-run` builds every
-//! package's programs); for the bench, `cargo build --release -p deskbell-desktop -p
-//! deskbell-window`.
+//! package's programs); for the bench, scripts/build-release.
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +17,7 @@ pub fn program(name: &str) -> PathBuf {
     let program = dir.join(name);
     assert!(
         program.is_file(),
-        "{} is not built: run scripts/build-all first (for the bench: `cargo build --release \
-         -p deskbell-desktop -p deskbell-window`)",
+        "{} is not built: run scripts/build-all first (for the bench: scripts/build-release)",
         program.display()
     );
     program
