@@ -1,13 +1,16 @@
 //! The running Deskbell: store, inbox and the intake listener on one tokio runtime (the CLI's
 //! own, or Tauri's in the desktop). [`Deskbell::start`] launches the tasks and returns a
 //! handle; [`Deskbell::stop`] finishes in-flight requests (each answered only after its
-//! commit) before returning, so stopping never loses an accepted ticket.
+//! commit) before returning, so stopping never loses an accepted ticket. The managed tunnel
+//! (`crate::tunnel`, `[tunnel] command`) starts once the listener is bound and is ended after
+//! it, so requests in flight through the tunnel are answered first.
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{CommitSetting, Config};
 use crate::inbox::Inbox;
 use crate::mail::imap::sync::{SyncHealth, SyncOptions, SyncState};
 use crate::store::{CommitMode, Store};
+use crate::tunnel::{Tunnel, TunnelOptions, TunnelState};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -42,6 +45,7 @@ pub struct Deskbell {
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
     sync_health: SyncHealth,
+    tunnel: Tunnel,
 }
 
 /// Opens the store for `config` in `data_dir` (used by `start` and by one-shot CLI commands).
@@ -78,7 +82,8 @@ impl Deskbell {
         let intake_addr = listener
             .local_addr()
             .map_err(|source| StartError::Listen { addr, source })?;
-        let app = crate::intake::router(inbox.clone(), &config.intake)
+        let reach = crate::reach::ReachKey::load(data_dir).map_err(StartError::Secret)?;
+        let app = crate::intake::router(inbox.clone(), &config.intake, reach)
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
         let smtp_set = config.smtp.host.is_some() || config.smtp.preset.is_some();
@@ -127,6 +132,12 @@ impl Deskbell {
                 .await
         });
         tracing::info!(%intake_addr, "intake listening");
+        let tunnel = Tunnel::start(
+            config.tunnel.argv(),
+            intake_addr,
+            inbox.ports(),
+            TunnelOptions::default(),
+        );
         Ok(Self {
             inbox,
             intake_addr,
@@ -135,12 +146,23 @@ impl Deskbell {
             outbox,
             sync,
             sync_health,
+            tunnel,
         })
     }
 
     /// How the IMAP sync is doing (Off when reading mail is not configured).
     pub fn sync_state(&self) -> SyncState {
         self.sync_health.get()
+    }
+
+    /// How the managed tunnel is doing (NotConfigured without `[tunnel] command`).
+    pub fn tunnel_state(&self) -> TunnelState {
+        self.tunnel.state()
+    }
+
+    /// The tunnel's state as it changes.
+    pub fn watch_tunnel(&self) -> watch::Receiver<TunnelState> {
+        self.tunnel.watch()
     }
 
     pub fn inbox(&self) -> &Inbox {
@@ -155,7 +177,8 @@ impl Deskbell {
         self.inbox.subscribe()
     }
 
-    /// Stops accepting, lets in-flight requests finish, and waits for the store to be idle.
+    /// Stops accepting, lets in-flight requests finish, ends the tunnel, and waits for the
+    /// store to be idle.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         match self.intake.await {
@@ -163,6 +186,7 @@ impl Deskbell {
             Ok(Err(e)) => tracing::warn!(error = %e, "intake listener ended with an error"),
             Err(e) => tracing::warn!(error = %e, "intake task failed"),
         }
+        self.tunnel.stop().await;
         if let Some(outbox) = self.outbox {
             let _ = outbox.await;
         }

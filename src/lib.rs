@@ -14,9 +14,11 @@ pub mod intake;
 pub mod launch;
 pub mod mail;
 pub mod random;
+pub mod reach;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod tunnel;
 
 pub use app::{Deskbell, Event};
 pub use config::Config;

@@ -150,6 +150,7 @@ fn cases() -> Vec<Case> {
             raw: owner_reply(
                 &common_utf8(&tu, MID_REPLY),
                 reply_text(),
+                None,
                 Some(MID_VISITOR),
                 &refs,
                 &attachments(),
@@ -170,13 +171,30 @@ fn cases() -> Vec<Case> {
                 &common_ascii(&ta, "r1@example.org"),
                 "Hi Sam,\n\nI sent a new link just now.\n\nCheers",
                 None,
+                None,
                 &[],
+                &[],
+            )
+            .unwrap(),
+        },
+        Case {
+            name: "signed_reply",
+            raw: owner_reply(
+                &common_utf8(&tu, MID_REPLY),
+                "Hallo José,\n\nit went out again today.",
+                Some(SIGNATURE),
+                Some(MID_VISITOR),
+                &refs,
                 &[],
             )
             .unwrap(),
         },
     ]
 }
+
+/// `[owner] signature` as typed, with its own `-- ` line (dropped: one is put above it).
+const SIGNATURE: &str =
+    "-- \r\nRosa Example\r\nRosa's Bakery & Café <Berlin> · +49 170 1234567\r\n";
 
 // ---- golden comparison ---------------------------------------------------------------------
 
@@ -500,6 +518,28 @@ fn reply_decodes_with_threading_and_attachments() {
     assert!(a
         .text()
         .starts_with("Hi Sam,\n\nI sent a new link just now.\n\nCheers\n\n-- \n"));
+}
+
+#[test]
+fn the_signature_goes_below_the_reply_in_both_parts() {
+    let m = decoded("signed_reply");
+    assert_eq!(m.raw_header("Auto-Submitted"), None, "a human reply");
+    assert_eq!(
+        m.text(),
+        "Hallo José,\n\nit went out again today.\n\n-- \nRosa Example\n\
+         Rosa's Bakery & Café <Berlin> · +49 170 1234567\n\n\
+         Rosa's Bakery · request TKT-20261124-0001\n"
+    );
+    assert_eq!(m.text().matches("\n-- \n").count(), 1, "one separator line");
+    let html = m.html();
+    let body = html.find("it went out again today.").unwrap();
+    let sig = html.find("--&nbsp;<br>\nRosa Example<br>\n").unwrap();
+    assert!(body < sig, "the signature follows the text");
+    assert!(html.contains("Rosa&#39;s Bakery &amp; Café &lt;Berlin&gt; · +49 170 1234567</p>"));
+    // The unsigned reply has none of it.
+    assert!(!decoded("reply_utf8_attachments")
+        .html()
+        .contains("--&nbsp;"));
 }
 
 #[test]

@@ -38,6 +38,7 @@ fn input(password: Option<&str>) -> SettingsInput {
             name: "Rosa".into(),
             business: "Rosa's Bakery".into(),
             timezone: "Europe/Berlin".into(),
+            signature: "Rosa\r\nRosa's Bakery · Berlin\n".into(),
         },
         smtp: AccountInput {
             preset: Some(Preset::Gmail),
@@ -88,6 +89,12 @@ fn a_fresh_save_writes_a_loadable_file_without_the_password() {
     assert!(!text.contains("password"), "{text}");
     let cfg = load_back(&path);
     assert_eq!(cfg.owner.email.as_deref(), Some("rosa@gmail.com"));
+    // The signature keeps its lines (CRLF becomes LF; the blank edges go).
+    assert_eq!(
+        cfg.owner.signature.as_deref(),
+        Some("Rosa\nRosa's Bakery · Berlin")
+    );
+    assert_eq!(saved.owner.signature, "Rosa\nRosa's Bakery · Berlin");
     assert_eq!(cfg.intake.listen, "127.0.0.1:7979");
     assert_eq!(cfg.imap.port, Some(993));
     assert!(cfg.smtp.password.is_none());

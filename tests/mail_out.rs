@@ -75,7 +75,12 @@ async fn notification_confirmation_and_threaded_reply_arrive() {
     let owner = address("owner");
     let visitor = address("visitor");
     let dir = tempfile::tempdir().unwrap();
-    let app = start(dir.path(), &mail_config(&ms, &owner, ms.password(), "")).await;
+    // The owner's signature goes on the reply only, not on the automatic mail.
+    let config = mail_config(&ms, &owner, ms.password(), "").replace(
+        "business = \"Rosa's Bakery\"\n",
+        "business = \"Rosa's Bakery\"\nsignature = \"Rosa\\nBakery on Main St.\"\n",
+    );
+    let app = start(dir.path(), &config).await;
     let token = shop_token(&app).await;
     let id = post_ticket(
         &app,
@@ -156,7 +161,22 @@ async fn notification_confirmation_and_threaded_reply_arrive() {
         format!("<{confirmation_id}>")
     );
     assert!(header(&r, "References").unwrap().contains(&confirmation_id));
-    assert!(r.body_text(0).unwrap().contains("your cake leaves today."));
+    let text = r.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.contains("your cake leaves today.\n\n-- \nRosa\nBakery on Main St.\n"),
+        "{text}"
+    );
+    let html = r.body_html(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        html.contains("--&nbsp;<br>\nRosa<br>\nBakery on Main St.</p>"),
+        "{html}"
+    );
+    for automatic in [&n, &c] {
+        assert!(!automatic
+            .body_text(0)
+            .unwrap()
+            .contains("Bakery on Main St."));
+    }
     let att = r.attachment(0).expect("the attachment");
     assert_eq!(att.attachment_name(), Some("Rechnung März.pdf"));
     assert_eq!(att.contents(), b"%PDF-1.4 test");

@@ -2,6 +2,7 @@
 //! scripts and the tests use them); add to them freely, rename nothing.
 
 mod demo;
+mod doctor;
 mod mail;
 mod output;
 mod reply;
@@ -52,7 +53,7 @@ enum Command {
     /// Mail in: import .eml / .mbox files, or sync once over IMAP.
     #[command(subcommand)]
     Mail(mail::MailCommand),
-    /// Check the config and the SMTP and IMAP logins.
+    /// Check the config, the SMTP and IMAP logins, and that the public address reaches Deskbell.
     Doctor,
     /// List, show and change tickets.
     #[command(subcommand)]
@@ -114,7 +115,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve => serve::run(&ctx).await,
         Command::Demo { port } => demo::run(&ctx, port).await,
         Command::Reply { id, text, attach } => reply::reply(&ctx, id, text, attach).await,
-        Command::Doctor => reply::doctor(&ctx).await,
+        Command::Doctor => doctor::run(&ctx).await,
         Command::Mail(c) => mail::run(&ctx, c).await,
         Command::Site(c) => site::run(&ctx, c).await,
         Command::Tickets(c) => tickets::run(&ctx, c).await,

@@ -1,11 +1,11 @@
-//! `deskbell tickets list|show|set|tag`.
+//! `deskbell tickets list|show|set|tag|note`.
 
 use super::output::{print_json, table};
 use super::Setup;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use deskbell::domain::{Priority, Status, TicketId};
+use deskbell::domain::{Direction, Priority, Status, TicketId};
 use deskbell::store::tickets::Filter;
 
 #[derive(Subcommand)]
@@ -46,6 +46,14 @@ pub enum TicketsCommand {
     Tag {
         id: TicketId,
         tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an internal note to a ticket: kept in its thread, never mailed to anyone.
+    Note {
+        id: TicketId,
+        #[arg(long)]
+        text: String,
         #[arg(long)]
         json: bool,
     },
@@ -130,6 +138,16 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
             for m in &view.messages {
                 println!();
                 let who = m.from.as_deref().unwrap_or("");
+                if m.direction == Direction::Note {
+                    println!(
+                        "── [note] {who} · {} (internal, not sent)",
+                        local(m.at, setup)
+                    );
+                    for line in m.text.lines() {
+                        println!("[note] {line}");
+                    }
+                    continue;
+                }
                 println!("── {} {} · {}", m.direction, who, local(m.at, setup));
                 println!("{}", m.text);
             }
@@ -156,6 +174,13 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
             } else {
                 println!("{} is tagged {}", t.ticket_id, t.tags.join(", "));
             }
+        }
+        TicketsCommand::Note { id, text, json } => {
+            let note = inbox.add_note(&id, &text).await?;
+            if json {
+                return print_json(&note);
+            }
+            println!("Note added to {id} (internal: not sent to anyone).");
         }
     }
     Ok(())

@@ -9,7 +9,11 @@
 use super::ConfigError;
 
 /// The sections a variable may set; the other `DESKBELL_*` variables are not config keys.
-const SECTIONS: &[&str] = &["owner", "intake", "smtp", "imap", "mail", "store"];
+const SECTIONS: &[&str] = &["owner", "intake", "smtp", "imap", "mail", "store", "tunnel"];
+
+/// Set by Deskbell for its tunnel program (`crate::tunnel`), not a config key: a `deskbell`
+/// run from the tunnel's script must not refuse it as an unknown `intake.url`.
+const NOT_KEYS: &[&str] = &["DESKBELL_INTAKE_URL"];
 
 /// Writes each `DESKBELL_<SECTION>_<KEY>` into `table` and returns the `(section.key,
 /// variable)` pairs it wrote, in order.
@@ -23,6 +27,9 @@ pub(super) fn overlay(
         let Some(rest) = var.strip_prefix("DESKBELL_") else {
             continue;
         };
+        if NOT_KEYS.contains(&var.as_str()) {
+            continue;
+        }
         let rest = rest.to_ascii_lowercase();
         let Some((section, key)) = rest.split_once('_') else {
             continue;
@@ -74,6 +81,7 @@ mod tests {
                 ("DESKBELL_SMTP_PORT", "587"),
                 ("DESKBELL_MAIL_CONFIRM_VISITOR", "false"),
                 ("DESKBELL_DATA_DIR", "/ignored"),
+                ("DESKBELL_INTAKE_URL", "http://127.0.0.1:7878"),
             ]),
         )
         .unwrap();

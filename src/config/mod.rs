@@ -18,7 +18,9 @@ mod validate;
 
 pub use account::{Account, Preset, Security};
 pub use paths::{default_config_file, default_data_dir};
-pub use sections::{CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig};
+pub use sections::{
+    CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
+};
 pub use validate::is_loopback_host;
 
 use crate::domain::OwnerTz;
@@ -53,6 +55,7 @@ pub struct Config {
     pub imap: Account,
     pub mail: Mail,
     pub store: StoreConfig,
+    pub tunnel: Tunnel,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +67,7 @@ impl std::fmt::Debug for Config {
             .field("imap", &self.imap)
             .field("mail", &self.mail)
             .field("store", &self.store)
+            .field("tunnel", &self.tunnel)
             .finish()
     }
 }

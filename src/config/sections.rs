@@ -1,9 +1,10 @@
-//! The plain sections of the config file, `[owner]`, `[intake]`, `[mail]` and `[store]`,
-//! with their defaults: what an install without a config file runs with. Unknown keys are
-//! refused (`deny_unknown_fields`) so a typo fails loudly instead of silently using a default.
+//! The plain sections of the config file, `[owner]`, `[intake]`, `[mail]`, `[store]` and
+//! `[tunnel]`, with their defaults: what an install without a config file runs with. Unknown
+//! keys are refused (`deny_unknown_fields`) so a typo fails loudly instead of silently using a
+//! default.
 //!
 //! Server accounts (`[smtp]`, `[imap]`) are in `account`; checks across values (time zone,
-//! addresses, ranges) are in `validate`, since serde only checks types.
+//! addresses, ranges, the tunnel's quoting) are in `validate`, since serde only checks types.
 
 use serde::Deserialize;
 
@@ -16,6 +17,9 @@ pub struct Owner {
     pub business: Option<String>,
     /// IANA zone name; the system's zone when absent.
     pub timezone: Option<String>,
+    /// Lines put below each reply the owner sends (after a `-- ` line); never on automatic
+    /// mail. Multi-line; blank means none.
+    pub signature: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -189,4 +193,35 @@ pub enum CommitSetting {
     #[default]
     Group,
     Naive,
+}
+
+/// `[tunnel]`: a program Deskbell runs beside itself to make the intake listener public.
+/// Its arguments may hold a secret (`cloudflared tunnel run --token …`), so `Debug` and the
+/// logs show the program's name only.
+#[derive(Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tunnel {
+    /// e.g. `"cloudflared tunnel run shop"`: split into words with shell-like quoting, never
+    /// run through a shell (`crate::tunnel::split`). Unset or blank: no tunnel.
+    pub command: Option<String>,
+}
+
+impl Tunnel {
+    /// The program and its arguments; empty when no tunnel is set. Validated at load, so a
+    /// command that cannot be split (checked there) reads as none.
+    pub fn argv(&self) -> Vec<String> {
+        self.command
+            .as_deref()
+            .and_then(|c| crate::tunnel::split(c).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Tunnel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let program = self.argv().into_iter().next();
+        f.debug_struct("Tunnel")
+            .field("program", &program)
+            .finish_non_exhaustive()
+    }
 }

@@ -1,7 +1,7 @@
 //! Checks serde cannot express, run once after loading so the rest of the program may rely on
 //! them (`Config::listen_addr` does): a known IANA time zone, a plausible owner address, a
-//! parseable listen address, sane limits, and `security = "plain"` only to a loopback host,
-//! since it sends the password in clear.
+//! parseable listen address, sane limits, a tunnel command whose quotes are closed, and
+//! `security = "plain"` only to a loopback host, since it sends the password in clear.
 //!
 //! Each failure names the key and, when an environment variable set it, that variable.
 //! Whether the servers answer is `mail::check`'s business, not this.
@@ -93,6 +93,14 @@ impl Config {
                 "must be 1 to 1440 (a day)".into(),
             ))?;
         }
+        if let Some(command) = self.tunnel.command.as_deref() {
+            crate::tunnel::split(command).map_err(|e| {
+                bad(
+                    "tunnel.command",
+                    format!("cannot be split into a program and its arguments: {e}"),
+                )
+            })?;
+        }
         for (name, account) in [("smtp", &self.smtp), ("imap", &self.imap)] {
             if account.security == Some(Security::Plain) {
                 let host = account.host.as_deref().unwrap_or("");
@@ -170,6 +178,39 @@ mod tests {
                 .to_string();
             assert!(e.contains(key), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn the_tunnel_command_is_split_at_load_and_an_open_quote_is_refused() {
+        let load = |text: &str| Config::from_toml(text, "/c.toml", env(&[]));
+        assert!(
+            load("").unwrap().tunnel.argv().is_empty(),
+            "no tunnel by default"
+        );
+        assert!(load("[tunnel]\ncommand = \"  \"\n")
+            .unwrap()
+            .tunnel
+            .argv()
+            .is_empty());
+        let c = load("[tunnel]\ncommand = \"cloudflared tunnel run 'my shop'\"\n").unwrap();
+        assert_eq!(c.tunnel.argv(), ["cloudflared", "tunnel", "run", "my shop"]);
+        let e = load("[tunnel]\ncommand = \"ngrok http '7878\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tunnel.command") && e.contains("/c.toml") && e.contains("quote"),
+            "{e}"
+        );
+        let e = Config::from_toml("", "f", env(&[("DESKBELL_TUNNEL_COMMAND", "run \"shop")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("DESKBELL_TUNNEL_COMMAND"), "{e}");
+        let c = load("[tunnel]\ncommand = \"cloudflared tunnel run --token s3cret\"\n").unwrap();
+        let debug = format!("{c:?}");
+        assert!(
+            debug.contains("cloudflared") && !debug.contains("s3cret"),
+            "{debug}"
+        );
     }
 
     #[test]

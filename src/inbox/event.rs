@@ -39,6 +39,8 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// The owner wrote an internal note on a ticket (never mailed).
+    NoteAdded { ticket_id: String },
     /// A bounce came back for a mail Deskbell sent: it did not reach `to`.
     MailBounced {
         ticket_id: String,
@@ -47,4 +49,6 @@ pub enum Event {
     },
     /// The IMAP sync cannot reach or read a folder; it keeps retrying with backoff.
     SyncError { folder: String, reason: String },
+    /// The managed tunnel (`[tunnel] command`) started, ended, or is about to restart.
+    TunnelChanged { tunnel: crate::tunnel::TunnelState },
 }

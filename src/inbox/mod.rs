@@ -10,10 +10,13 @@ mod attachments;
 mod automatic;
 mod error;
 mod event;
+mod notes;
 mod organise;
 mod ports;
 mod sending;
+mod site_edit;
 mod views;
+mod widget;
 
 pub use crate::store::listing::Counts;
 pub use crate::store::outbox::FailedMail;
@@ -22,9 +25,15 @@ pub use crate::store::tickets::Filter;
 pub use attachments::{safe_file_name, AttachmentData};
 pub use error::InboxError;
 pub use event::Event;
+pub use notes::MAX_NOTE_CHARS;
 pub use ports::Ports;
 pub use sending::MailStatus;
+pub use site_edit::SiteChange;
 pub use views::{MailCounts, TicketDetail};
+pub use widget::{
+    check_script_src, script_address, widget_folder_name, widget_snippet,
+    widget_snippet_self_hosted, write_widget_files, WidgetFiles, SELF_HOSTED_SRC,
+};
 
 use crate::clock::SharedClock;
 use crate::domain::{
@@ -226,9 +235,7 @@ impl Inbox {
 
     /// Registers a website: a fresh random bot token and its allowed origins.
     pub async fn add_site(&self, name: &str, origins: &[String]) -> Result<Site> {
-        let mut errors = validate::FieldErrors::new();
-        let name = validate::single_line(&mut errors, "name", Some(name), true, 100)
-            .ok_or_else(|| InboxError::Invalid(format!("site name {}", errors["name"])))?;
+        let name = site_edit::site_name(name)?;
         let origins = origins
             .iter()
             .map(|o| normalise_origin(o))
@@ -320,25 +327,6 @@ pub fn new_bot_token(random: &dyn Random) -> String {
     let mut bytes = [0u8; 16];
     random.fill(&mut bytes);
     format!("dbt_{}", hex::encode(bytes))
-}
-
-/// The `<script>` tag an owner pastes into their site. With `support_email` (the support
-/// address, see `Config::support_address`), the widget offers to email the request there when
-/// it cannot reach Deskbell; that mail starts a ticket like the form would.
-pub fn widget_snippet(public_url: &str, bot_token: &str, support_email: Option<&str>) -> String {
-    let base = public_url.trim_end_matches('/');
-    // Addresses are checked at load (no quotes or angle brackets); escaped anyway.
-    let support = support_email
-        .map(|a| {
-            format!(
-                " data-support-email=\"{}\"",
-                a.replace(['"', '<', '>', '&'], "")
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "<script src=\"{base}/widget.js\" data-endpoint=\"{base}\" data-bot-token=\"{bot_token}\"{support} async></script>"
-    )
 }
 
 #[cfg(test)]

@@ -56,6 +56,28 @@ impl Inbox {
             .await?)
     }
 
+    /// Canned reply `id`'s body with its fields filled for ticket `ticket_id`
+    /// ([`canned::fill`]): what the composer inserts. The business is `[owner] business`
+    /// (else the owner's name), as the reply mail names it.
+    pub async fn fill_canned_reply(&self, id: i64, ticket_id: &TicketId) -> Result<String> {
+        let tid = ticket_id.clone();
+        let (reply, ticket) = self
+            .store
+            .read(move |c| {
+                let reply = store::canned::list(c)?.into_iter().find(|r| r.id == id);
+                Ok((reply, tickets::find(c, &tid)?.1))
+            })
+            .await?;
+        let reply =
+            reply.ok_or_else(|| InboxError::NotFound(format!("canned reply {id} not found")))?;
+        let fields = canned::Fields {
+            visitor_name: &ticket.visitor.name,
+            ticket_id: &ticket.ticket_id,
+            business: self.mail().and_then(|m| m.business.as_deref()),
+        };
+        Ok(canned::fill(&reply.body, &fields))
+    }
+
     pub async fn delete_canned_reply(&self, id: i64) -> Result<()> {
         Ok(self
             .store

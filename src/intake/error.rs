@@ -27,6 +27,8 @@ pub enum IntakeError {
     UnknownToken,
     #[error("Idempotency-Key must be 1 to 128 visible characters")]
     BadIdempotencyKey,
+    #[error("probe must be 16 to 64 characters: letters, digits, - and _")]
+    BadProbe,
     #[error("some fields are not valid")]
     InvalidFields(FieldErrors),
     #[error("cannot store the ticket")]
@@ -46,6 +48,7 @@ impl IntakeError {
             Self::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_body"),
             Self::UnknownToken => (StatusCode::UNAUTHORIZED, "unknown_bot_token"),
             Self::BadIdempotencyKey => (StatusCode::BAD_REQUEST, "bad_idempotency_key"),
+            Self::BadProbe => (StatusCode::BAD_REQUEST, "bad_probe"),
             Self::InvalidFields(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
             Self::Inbox(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }

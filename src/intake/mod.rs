@@ -1,5 +1,6 @@
 //! The public intake listener — the only thing a tunnel exposes. It serves exactly
-//! `POST /tickets/create` (and its CORS preflight), `GET /widget.js` and `GET /health`.
+//! `POST /tickets/create` (and its CORS preflight), `GET /widget.js` and `GET /health`
+//! (with `?probe=<nonce>`, the reach probe's stateless echo: [`crate::reach`]).
 //! No admin route ever lives here: behind a tunnel every request seems to come from
 //! 127.0.0.1, so "local only" checks would mean nothing.
 //!
@@ -17,8 +18,9 @@ pub use error::IntakeError;
 
 use crate::config::Intake as IntakeConfig;
 use crate::inbox::Inbox;
+use crate::reach::ReachKey;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,10 +38,12 @@ pub struct IntakeState {
     limits: rate::RateLimits,
     max_body: usize,
     forwarded_header: Option<String>,
+    reach: ReachKey,
 }
 
-/// The router, ready to serve with `into_make_service_with_connect_info::<SocketAddr>()`.
-pub fn router(inbox: Inbox, config: &IntakeConfig) -> Router {
+/// The router, ready to serve with `into_make_service_with_connect_info::<SocketAddr>()`;
+/// `reach` answers the reach probe on `/health`.
+pub fn router(inbox: Inbox, config: &IntakeConfig, reach: ReachKey) -> Router {
     let state = Arc::new(IntakeState {
         inbox,
         sites: sites::SiteDirectory::new(),
@@ -50,6 +54,7 @@ pub fn router(inbox: Inbox, config: &IntakeConfig) -> Router {
         ),
         max_body: config.max_body_bytes,
         forwarded_header: config.trust_forwarded_header.header(),
+        reach,
     });
     Router::new()
         .route("/tickets/create", post(create).options(preflight))
@@ -74,8 +79,28 @@ async fn widget_js() -> Response {
         .into_response()
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+/// `{status, version}`; with `?probe=<nonce>` also the nonce and this install's proof for it,
+/// never cached (a cached proof would vouch for a tunnel that no longer reaches us).
+async fn health(State(s): State<Arc<IntakeState>>, RawQuery(query): RawQuery) -> Response {
+    let probe = query.as_deref().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .map(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == "probe")
+                    .map(|(_, v)| v)
+            })
+            .unwrap_or(Some(String::new()))
+    });
+    let mut body = serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") });
+    if let Some(nonce) = probe {
+        if !crate::reach::valid_nonce(&nonce) {
+            return IntakeError::BadProbe.into_response();
+        }
+        body["proof"] = serde_json::json!(s.reach.proof(&nonce));
+        body["probe"] = serde_json::json!(nonce);
+    }
+    ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
 async fn not_found() -> Response {

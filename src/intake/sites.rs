@@ -1,6 +1,12 @@
 //! The intake's view of registered sites: cached in memory, reloaded from the store when a
 //! token or origin is not found (at most once a second, so unknown tokens cannot hammer the
 //! database), which is how a `deskbell site add` in another process takes effect at once.
+//!
+//! A token found in the cache is confirmed against the site's row as stored now (one read by
+//! primary key) before it is accepted: a token rotated away or a site removed — by the window
+//! in this process or by `deskbell site` in another — is refused on the very next request,
+//! and the cache is then reloaded at once. The confirmed row also carries the site's current
+//! origins.
 
 use crate::domain::Site;
 use crate::inbox::Inbox;
@@ -35,6 +41,10 @@ impl SiteDirectory {
         if last.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
             return;
         }
+        self.reload(inbox, &mut last).await;
+    }
+
+    async fn reload(&self, inbox: &Inbox, last: &mut Option<Instant>) {
         match inbox.sites().await {
             Ok(sites) => {
                 *self.sites.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sites);
@@ -46,9 +56,25 @@ impl SiteDirectory {
 
     /// The site whose token matches. Every registered token is compared, in constant time,
     /// over SHA-256 digests (equal length whatever was sent).
+    /// A match from the cache counts only once the store confirms it.
     pub async fn by_token(&self, inbox: &Inbox, token: &str) -> Option<Site> {
-        if let Some(s) = find_token(&self.snapshot(), token) {
-            return Some(s);
+        if let Some(cached) = find_token(&self.snapshot(), token) {
+            match inbox.site_by_id(cached.id).await {
+                Ok(Some(now)) if find_token(std::slice::from_ref(&now), token).is_some() => {
+                    return Some(now)
+                }
+                Ok(_) => {}
+                // The store cannot answer: keep to the cache (the insert will tell if the
+                // store is really gone) rather than refuse a visitor for our own trouble.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot check a site's token");
+                    return Some(cached);
+                }
+            }
+            // Rotated or removed since the cache was filled: the cache is stale for everyone.
+            self.reload(inbox, &mut *self.last_reload.lock().await)
+                .await;
+            return find_token(&self.snapshot(), token);
         }
         self.refresh(inbox).await;
         find_token(&self.snapshot(), token)

@@ -27,6 +27,8 @@ pub struct MailSettings {
     pub owner_email: String,
     pub owner_name: Option<String>,
     pub business: Option<String>,
+    /// `[owner] signature`, trimmed; only the owner's replies carry it.
+    pub signature: Option<String>,
     pub confirm_visitor: bool,
     pub plus_addressing: bool,
     /// Which mail that answers no ticket starts one.
@@ -69,6 +71,12 @@ impl MailSettings {
                 .business
                 .clone()
                 .or_else(|| config.owner.name.clone()),
+            signature: config
+                .owner
+                .signature
+                .as_deref()
+                .map(|s| s.replace("\r\n", "\n").trim().to_string())
+                .filter(|s| !s.is_empty()),
             confirm_visitor: config.mail.confirm_visitor,
             plus_addressing: config.mail.plus_addressing,
             new_tickets: config.mail.new_tickets(),

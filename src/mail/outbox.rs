@@ -293,6 +293,7 @@ async fn compose_for_ticket(
             compose::owner_reply(
                 &common,
                 &r.text,
+                m.signature.as_deref(),
                 r.in_reply_to.as_deref(),
                 &r.references,
                 &files,

@@ -92,6 +92,8 @@ pub struct Owner {
     pub name: String,
     pub business: String,
     pub timezone: String,
+    /// Put below each reply the owner sends (`[owner] signature`); blank: none.
+    pub signature: String,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -269,6 +271,7 @@ fn view(
             name: o.name.clone().unwrap_or_default(),
             business: o.business.clone().unwrap_or_default(),
             timezone: o.timezone.clone().unwrap_or_default(),
+            signature: o.signature.clone().unwrap_or_default(),
         },
         smtp,
         imap,

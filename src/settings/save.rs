@@ -65,6 +65,11 @@ pub fn save(
     put_str(owner, "name", &input.owner.name);
     put_str(owner, "business", &input.owner.business);
     put_str(owner, "timezone", &input.owner.timezone);
+    put_str(
+        owner,
+        "signature",
+        &input.owner.signature.replace("\r\n", "\n"),
+    );
     let intake = section(&mut root, "intake");
     if !input.intake.listen.trim().is_empty() {
         put_str(intake, "listen", &input.intake.listen);

@@ -14,6 +14,7 @@ pub mod events;
 pub mod inbound;
 pub mod listing;
 pub mod mailbox;
+pub mod notes;
 pub mod outbox;
 pub mod search;
 pub mod sites;

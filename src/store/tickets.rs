@@ -16,8 +16,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 /// How long an `Idempotency-Key` keeps answering with the same ticket.
 pub const IDEMPOTENCY_WINDOW: Duration = Duration::hours(24);
 
-pub(super) const COLUMNS: &str =
-    "t.ticket_id, t.status, t.priority, t.channel, s.name, t.visitor_name, \
+pub(super) const COLUMNS: &str = "t.ticket_id, t.status, t.priority, t.channel, \
+     CASE WHEN t.channel = 'web' THEN coalesce(s.name, '(removed site)') END, t.visitor_name, \
      t.visitor_email, t.visitor_phone, t.session_id, t.issue, t.page_url, t.spam, t.unread, \
      t.created_at, t.updated_at, \
      (SELECT group_concat(tag, char(31) ORDER BY tag) FROM ticket_tags WHERE ticket = t.id)";

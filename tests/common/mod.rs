@@ -4,6 +4,7 @@
 
 pub mod imap_proxy;
 pub mod mailstack;
+pub mod nginx;
 
 use deskbell::{Config, Deskbell};
 use std::path::{Path, PathBuf};

@@ -44,14 +44,14 @@
   };
   const configured = scenario !== "firstrun";
   let settings = {
-    owner: configured ? { email: "maria.rossi.ceramics@gmail.com", name: "Maria Rossi", business: "Rossi Ceramics", timezone: "Europe/Berlin" } : { email: "", name: "", business: "", timezone: "" },
+    owner: configured ? { email: "maria.rossi.ceramics@gmail.com", name: "Maria Rossi", business: "Rossi Ceramics", timezone: "Europe/Berlin", signature: "Maria Rossi\nRossi Ceramics · Florence" } : { email: "", name: "", business: "", timezone: "", signature: "" },
     smtp: configured ? { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria.rossi.ceramics@gmail.com", hasPassword: true } : { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
     imap: configured ? { preset: "gmail", host: "imap.gmail.com", port: 993, security: "tls", username: "maria.rossi.ceramics@gmail.com", hasPassword: true } : { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
     intake: { listen: "127.0.0.1:7878", publicUrl: configured ? "https://support.rossi-ceramics.example" : "" },
     notifications: { enabled: true, paused: false },
     configured,
   };
-  const sites = configured ? [{ id: 1, name: "Rossi Ceramics", botToken: "dbt_4f9a1c7e2b6d8a0c3e5f7a9b", origins: ["https://rossi-ceramics.example", "https://www.rossi-ceramics.example"], snippet: '<script src="https://support.rossi-ceramics.example/widget.js"\n        data-site="1" data-token="dbt_4f9a1c7e2b6d8a0c3e5f7a9b" async></script>', createdAt: ago(20000) }] : [];
+  const sites = configured ? [{ id: 1, name: "Rossi Ceramics", botToken: "dbt_4f9a1c7e2b6d8a0c3e5f7a9b", origins: ["https://rossi-ceramics.example", "https://www.rossi-ceramics.example"], snippet: '<script src="https://support.rossi-ceramics.example/widget.js"\n        data-site="1" data-token="dbt_4f9a1c7e2b6d8a0c3e5f7a9b" async></script>', pointsAtThisComputer: false, createdAt: ago(20000) }] : [];
   let canned = [
     { id: 1, title: "Shipping times", body: "We ship within 2 working days from Berlin. Germany and Austria take 1–3 days, the rest of the EU 3–6 days." },
     { id: 2, title: "Returns", body: "You can return anything within 30 days. Just reply to this email and I will send you a prepaid label." },
@@ -78,6 +78,10 @@
       (messages[ticketId] = messages[ticketId] || detailFor(ticketId).messages).push({ id: Date.now(), direction: "out", from: "Maria Rossi", to: "", subject: null, text, body: text, html: null, state: "queued", at: new Date().toISOString(), attachments: [] });
       return detailFor(ticketId);
     },
+    add_note: ({ ticketId, text }) => {
+      (messages[ticketId] = messages[ticketId] || detailFor(ticketId).messages).push({ id: Date.now(), direction: "note", from: "maria.rossi.ceramics@gmail.com", to: null, subject: null, text: text.trim(), body: text.trim(), html: null, state: null, at: new Date().toISOString(), attachments: [] });
+      return detailFor(ticketId);
+    },
     set_status: ({ ticketId, status }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { status }),
     set_priority: ({ ticketId, priority }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { priority }),
     set_tags: ({ ticketId, tags }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { tags }),
@@ -85,6 +89,15 @@
     canned_replies: () => canned,
     save_canned_reply: ({ id, title, body }) => { const r = { id: id ?? canned.length + 1, title, body }; canned = canned.filter((c) => c.id !== r.id).concat(r); return r; },
     delete_canned_reply: ({ id }) => { canned = canned.filter((c) => c.id !== id); return null; },
+    // A rough mirror of the core's domain::canned::fill, for the fake only.
+    fill_canned_reply: ({ id, ticketId }) => {
+      const r = canned.find((c) => c.id === id);
+      if (!r) throw { code: "not_found", message: `canned reply ${id} not found` };
+      const t = tickets.find((x) => x.ticketId === ticketId);
+      const name = (t?.visitorName ?? "").includes("@") ? "" : (t?.visitorName ?? "").trim();
+      const fields = { visitor_name: name || "there", visitor_first_name: name.split(/\s+/)[0] || "there", ticket_id: ticketId, business: settings.owner.business || settings.owner.name };
+      return r.body.replace(/\{\{|\}\}|\{(\w+)\}/g, (m, f) => (m === "{{" ? "{" : m === "}}" ? "}" : fields[f] || m));
+    },
     get_settings: () => settings,
     save_settings: ({ settings: s }) => {
       const acc = (a) => ({ preset: a.preset, host: a.host, port: a.port, security: a.security, username: a.username, hasPassword: a.password !== null || settings.smtp.hasPassword });
@@ -94,9 +107,41 @@
     test_connection: ({ kind, account }) => account.password === "wrong"
       ? { ok: false, problem: "wrong_password", message: `${kind === "smtp" ? "smtp" : "imap"}.gmail.com refused the login: 535-5.7.8 Username and Password not accepted`, hint: "Use a Gmail app password, not your Google password. Create one at myaccount.google.com/apppasswords." }
       : { ok: true, problem: "ok", message: `Logged in to ${account.host || kind + ".gmail.com"} as ${account.username}`, hint: null },
+    check_public_url: ({ url }) => {
+      const u = url ?? "https://support.rossi-ceramics.example";
+      return /127\.0\.0\.1|localhost/.test(u)
+        ? { ok: true, verdict: "this_computer", message: `${u} reaches this Deskbell, but only from this computer: visitors' browsers cannot reach it. Set intake.public_url to your tunnel's https address`, url: u }
+        : { ok: true, verdict: "ok", message: `${u} reaches this Deskbell (84 ms)`, url: u };
+    },
     list_sites: () => sites,
-    add_site: ({ name, origins }) => { const s = { id: sites.length + 1, name, botToken: "dbt_" + Math.random().toString(16).slice(2, 26), origins, snippet: `<script src="http://127.0.0.1:7878/widget.js"\n        data-site="${sites.length + 1}" data-token="dbt_…" async></script>`, createdAt: new Date().toISOString() }; sites.push(s); return s; },
+    add_site: ({ name, origins }) => { const s = { id: sites.length + 1, name, botToken: "dbt_" + Math.random().toString(16).slice(2, 26), origins, snippet: `<script src="http://127.0.0.1:7878/widget.js"\n        data-site="${sites.length + 1}" data-token="dbt_…" async></script>`, pointsAtThisComputer: true, createdAt: new Date().toISOString() }; sites.push(s); return s; },
+    edit_site: ({ name, rename, origins }) => {
+      const s = sites.find((x) => x.name === name);
+      if (!s) throw { code: "not_found", message: `there is no site named "${name}"` };
+      if (rename && sites.some((x) => x !== s && x.name === rename)) throw { code: "conflict", message: `a site named "${rename}" already exists` };
+      if (rename) s.name = rename;
+      if (origins) s.origins = origins;
+      return s;
+    },
+    rotate_site_token: ({ name }) => {
+      const s = sites.find((x) => x.name === name);
+      if (!s) throw { code: "not_found", message: `there is no site named "${name}"` };
+      s.botToken = "dbt_" + Math.random().toString(16).slice(2, 26);
+      return s;
+    },
+    remove_site: ({ name }) => {
+      const i = sites.findIndex((x) => x.name === name);
+      if (i < 0) throw { code: "not_found", message: `there is no site named "${name}"` };
+      sites.splice(i, 1);
+    },
+    save_widget: ({ site }) => {
+      const s = sites.find((x) => x.name === site);
+      if (!s) throw { code: "not_found", message: `there is no site named "${site}"` };
+      const slug = site.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      return { folder: `/home/maria/Downloads/deskbell-widget-${slug}`, snippet: `<script src="/widget.js" data-endpoint="https://support.rossi-ceramics.example" data-bot-token="${s.botToken}" data-support-email="maria.rossi.ceramics+support@gmail.com" async></script>` };
+    },
     app_status: () => status,
+    tunnel_status: () => ({ state: "running", pid: 4242, since: ago(90) }),
     set_notifications_paused: ({ paused }) => { status.notificationsPaused = paused; return null; },
     set_start_at_login: ({ enabled }) => { status.startAtLogin = enabled; return null; },
     "plugin:event|listen": ({ event, handler }) => { (listeners[event] = listeners[event] || []).push(handler); return handler; },

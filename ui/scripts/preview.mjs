@@ -127,6 +127,10 @@ for (const scheme of ["light", "dark"]) {
   await p.$eval('[data-testid="settings-sites"]', (e) => e.scrollIntoView({ block: "start" }));
   await p.click('[data-testid="snippet-copy"]');
   await shot(p, `settings-sites-${scheme}`);
+  await p.click('[data-testid="widget-download"]');
+  await p.waitForSelector('[data-testid="widget-saved"]');
+  await p.$eval('[data-testid="self-host"]', (e) => e.scrollIntoView({ block: "center" }));
+  await shot(p, `settings-sites-selfhost-${scheme}`);
   await p.context().close();
 
   // Empty inbox; problems (sync error, queued and failed mail)

@@ -1,12 +1,13 @@
 // The window: loads settings and status, shows first-run set-up or the three panes, owns the
 // inbox state (filter, search, list, cursor, open ticket), keys, and live refresh on events.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { AppStatus, CannedReply, Counts, MailStatus, Priority, Settings, Status, TicketDetail, TicketRow } from "./bindings";
+import type { AppStatus, CannedReply, Counts, MailStatus, Priority, Settings, Status, TicketDetail, TicketRow, TunnelState } from "./bindings";
 import { api, toApiError, type ApiError } from "./api";
 import { EnvContext, type Env } from "./context";
 import { refreshFor, refresher, type Refresh } from "./lib/events";
 import { isTyping, keepCursor, keyAction, moveCursor } from "./lib/keys";
 import { CannedManager } from "./components/CannedManager";
+import type { ComposeMode } from "./components/Composer";
 import { EmptyInbox } from "./components/EmptyInbox";
 import { FirstRun } from "./components/FirstRun";
 import { HelpSheet } from "./components/HelpSheet";
@@ -29,6 +30,7 @@ export function App() {
   const [bootError, setBootError] = useState<ApiError | null>(null);
   const [setupDismissed, setSetupDismissed] = useState(false);
   const [status, setStatus] = useState<AppStatus | null>(null);
+  const [tunnel, setTunnel] = useState<TunnelState | null>(null);
   const [mail, setMail] = useState<MailStatus | null>(null);
   const [failedSheet, setFailedSheet] = useState(false);
   const [resending, setResending] = useState(false);
@@ -42,6 +44,9 @@ export function App() {
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [detailLoading, setDetailLoading] = useState(false);
   const [detailError, setDetailError] = useState<ApiError | null>(null);
+  const [composeMode, setComposeMode] = useState<ComposeMode>("reply");
+  // Another ticket opens in reply mode (its note draft, if any, waits behind n).
+  useEffect(() => setComposeMode("reply"), [openId]);
   const [view, setView] = useState<"inbox" | "settings">("inbox");
   const [settingsSection, setSettingsSection] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
@@ -86,6 +91,7 @@ export function App() {
   const loadStatus = useCallback(() => {
     api.appStatus().then(setStatus, () => {});
     api.mailStatus().then(setMail, () => {});
+    api.tunnelStatus().then(setTunnel, () => {});
   }, []);
   const loadDetail = useCallback(async (id: string, quiet = false) => {
     const seq = ++detailSeq.current;
@@ -240,8 +246,10 @@ export function App() {
           }
           break;
         case "reply":
+        case "note":
           if (c.detail) {
             e.preventDefault();
+            setComposeMode(a.type);
             replyRef.current?.focus();
           }
           break;
@@ -307,6 +315,7 @@ export function App() {
           counts={counts}
           status={status}
           mail={mail}
+          tunnel={tunnel}
           onOpenFailed={() => setFailedSheet(true)}
           business={settings.owner.business}
           onFilter={(f) => {
@@ -379,6 +388,13 @@ export function App() {
                 applyRow(d.ticket);
                 loadStatus();
                 notify("Reply sent");
+              }}
+              composeMode={composeMode}
+              onComposeMode={setComposeMode}
+              onNoted={(d) => {
+                setDetail(d);
+                applyRow(d.ticket);
+                notify("Note added (not sent)");
               }}
               onOpen={openTicket}
               onRetry={() => openId && loadDetail(openId)}

@@ -13,15 +13,18 @@ import type {
   DeskbellEvent,
   MailStatus,
   OutgoingFile,
+  ReachReport,
   Priority,
   Settings,
   SettingsInput,
+  SavedWidget,
   SiteRow,
   Status,
   TicketDetail,
   TicketQuery,
   OpenTicket,
   TicketRow,
+  TunnelState,
 } from "./bindings";
 
 // Both generated from Rust (the wire crate's ApiError, the core's Event as DeskbellEvent).
@@ -57,6 +60,7 @@ export const api = {
   getTicket: (ticketId: string) => call<TicketDetail>("get_ticket", { ticketId }),
   sendReply: (ticketId: string, text: string, files: OutgoingFile[]) =>
     call<TicketDetail>("send_reply", { ticketId, text, files }),
+  addNote: (ticketId: string, text: string) => call<TicketDetail>("add_note", { ticketId, text }),
   setStatus: (ticketId: string, status: Status) => call<TicketRow>("set_status", { ticketId, status }),
   setPriority: (ticketId: string, priority: Priority) =>
     call<TicketRow>("set_priority", { ticketId, priority }),
@@ -66,14 +70,29 @@ export const api = {
   saveCannedReply: (id: number | null, title: string, body: string) =>
     call<CannedReply>("save_canned_reply", { id, title, body }),
   deleteCannedReply: (id: number) => call<void>("delete_canned_reply", { id }),
+  /** Canned reply `id` with its fields ({visitor_first_name}, {ticket_id}, …) filled for `ticketId`. */
+  fillCannedReply: (id: number, ticketId: string) => call<string>("fill_canned_reply", { id, ticketId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: SettingsInput) => call<Settings>("save_settings", { settings }),
   testConnection: (kind: "smtp" | "imap", account: AccountInput) =>
     call<CheckReport>("test_connection", { kind, account }),
+  /** Does `url` (else the saved public address) reach this Deskbell? Never rejects for a bad address: the report says. */
+  checkPublicUrl: (url: string | null) => call<ReachReport>("check_public_url", { url }),
   listSites: () => call<SiteRow[]>("list_sites"),
   addSite: (name: string, origins: string[]) => call<SiteRow>("add_site", { name, origins }),
+  /** Renames `name` (`rename`, null keeps it) and replaces its origins; the token stays. */
+  editSite: (name: string, rename: string | null, origins: string[] | null) =>
+    call<SiteRow>("edit_site", { name, rename, origins }),
+  /** A new bot token for `name`: the old one is refused at once. */
+  rotateSiteToken: (name: string) => call<SiteRow>("rotate_site_token", { name }),
+  /** Removes `name`; its tickets stay. */
+  removeSite: (name: string) => call<void>("remove_site", { name }),
+  /** Writes the site's widget.js + snippet.html into the Downloads folder; where, and that snippet. */
+  saveWidget: (site: string) => call<SavedWidget>("save_widget", { site }),
   appStatus: () => call<AppStatus>("app_status"),
   mailStatus: () => call<MailStatus>("mail_status"),
+  /** The managed tunnel ([tunnel] command): not_configured, starting, running, restarting, stopped. */
+  tunnelStatus: () => call<TunnelState>("tunnel_status"),
   /** Sends failed mail `id` again; the refreshed status. */
   resendMail: (id: number) => call<MailStatus>("resend_mail", { id }),
   /** Sends every failed mail again; the refreshed status. */

@@ -13,6 +13,7 @@ import { SearchBox, SEARCH_DELAY_MS } from "../src/components/SearchBox";
 import { ThreadEntryView } from "../src/components/ThreadEntryView";
 import { Composer } from "../src/components/Composer";
 import { SnippetBox } from "../src/components/SnippetBox";
+import { SelfHostWidget } from "../src/components/SelfHostWidget";
 import { AccountFields } from "../src/components/AccountFields";
 import { SettingsView } from "../src/components/SettingsView";
 import { accountForm } from "../src/lib/settingsForm";
@@ -170,6 +171,34 @@ describe("SnippetBox", () => {
   });
 });
 
+describe("SelfHostWidget", () => {
+  it("saves widget.js, says where, and offers the self-hosted snippet to copy", async () => {
+    const snippet = '<script src="/widget.js" data-endpoint="https://t.example" data-bot-token="dbt_1" async></script>';
+    fake.current!.api.saveWidget.mockResolvedValue({ folder: "/home/m/Downloads/deskbell-widget-shop", snippet });
+    act(() => render(<SelfHostWidget site="Shop" />, root));
+    expect(root.querySelector('[data-testid="widget-saved"]')).toBeNull();
+    await act(async () => {
+      $("widget-download").click();
+      await settle();
+    });
+    expect(fake.current!.api.saveWidget).toHaveBeenCalledWith("Shop");
+    expect($("widget-folder").textContent).toBe("/home/m/Downloads/deskbell-widget-shop");
+    expect(($("self-host-snippet") as HTMLTextAreaElement).value).toBe(snippet);
+    expect($("widget-saved").textContent).toContain("Upload widget.js to your website, then paste this snippet instead");
+    expect(root.querySelector('[data-testid="self-host-snippet-copy"]')).not.toBeNull();
+  });
+
+  it("shows the error when the folder cannot be written", async () => {
+    fake.current!.api.saveWidget.mockRejectedValue({ code: "cannot_write", message: "cannot write /x/widget.js" });
+    act(() => render(<SelfHostWidget site="Shop" />, root));
+    await act(async () => {
+      $("widget-download").click();
+      await settle();
+    });
+    expect(root.querySelector('[role="alert"]')!.textContent).toBe("cannot write /x/widget.js");
+  });
+});
+
 describe("AccountFields", () => {
   it("never shows a stored password and tests with password null until one is typed", async () => {
     fake.current!.api.testConnection.mockResolvedValue({ ok: false, problem: "wrong_password", message: "535 5.7.8 not accepted", hint: "Use an app password" });
@@ -242,7 +271,7 @@ describe("SettingsView: Mail in and out", () => {
 
     await act(async () => {
       expect(($("settings-save") as HTMLButtonElement).disabled).toBe(false);
-      // (a click would not submit in happy-dom: it counts the nested add-site form's required input)
+      // (submitted directly: the add-site fields inside are no nested form any more, see sites.test.tsx)
       root.querySelector("form.settings-form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
       await settle();
     });

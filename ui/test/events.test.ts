@@ -14,6 +14,7 @@ const ev = {
   bouncedOpen: { kind: "mail_bounced", ticket_id: open, to: "v@x", reason: "550 5.1.1 user unknown" },
   bouncedOther: { kind: "mail_bounced", ticket_id: other, to: "v@x", reason: "550 5.1.1 user unknown" },
   sync: { kind: "sync_error", folder: "INBOX", reason: "auth" },
+  tunnel: { kind: "tunnel_changed", tunnel: { state: "restarting", exit: "exited with status 1", retryAt: "2026-12-01T10:00:08Z" } },
 } satisfies Record<string, DeskbellEvent>;
 
 describe("refreshFor", () => {
@@ -27,6 +28,7 @@ describe("refreshFor", () => {
     ["bouncedOpen", { list: false, counts: false, thread: true, status: true }],
     ["bouncedOther", { list: false, counts: false, thread: false, status: true }],
     ["sync", { list: false, counts: false, thread: false, status: true }],
+    ["tunnel", { list: false, counts: false, thread: false, status: true }],
   ])("%s", (name, want) => expect(refreshFor(ev[name], open)).toEqual(want));
 
   it("reloads the visible parts for an event kind it does not know", () => {

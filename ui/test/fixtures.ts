@@ -9,7 +9,7 @@ export const row = (id: string, o: Partial<TicketRow> = {}): TicketRow => ({
 });
 
 export const settings = (configured = true): Settings => ({
-  owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin" },
+  owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin", signature: "" },
   smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", hasPassword: configured },
   imap: { preset: "gmail", host: "imap.gmail.com", port: 993, security: "tls", username: "maria@gmail.com", hasPassword: configured },
   intake: { listen: "127.0.0.1:7878", publicUrl: "" },
@@ -47,8 +47,8 @@ export function fakeApi() {
   const api = {
     listTickets: vi.fn(), counts: vi.fn(), getTicket: vi.fn(), sendReply: vi.fn(), setStatus: vi.fn(),
     setPriority: vi.fn(), setTags: vi.fn(), saveAttachment: vi.fn(), cannedReplies: vi.fn(), saveCannedReply: vi.fn(),
-    deleteCannedReply: vi.fn(), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), listSites: vi.fn(),
-    addSite: vi.fn(), appStatus: vi.fn(), mailStatus: vi.fn(async () => mailStatus()), resendMail: vi.fn(), resendFailed: vi.fn(),
+    deleteCannedReply: vi.fn(), fillCannedReply: vi.fn(async (id: number) => `filled ${id}`), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), checkPublicUrl: vi.fn(), listSites: vi.fn(),
+    addSite: vi.fn(), editSite: vi.fn(), rotateSiteToken: vi.fn(), removeSite: vi.fn(), saveWidget: vi.fn(), appStatus: vi.fn(), mailStatus: vi.fn(async () => mailStatus()), tunnelStatus: vi.fn(async () => ({ state: "not_configured" })), resendMail: vi.fn(), resendFailed: vi.fn(),
     setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(),
     onEvent: vi.fn(async (h: (e: unknown) => void) => {
       handlers.event = h;

@@ -7,6 +7,7 @@ describe("keyAction", () => {
     ["k", { type: "move", delta: -1 }],
     ["Enter", { type: "open" }],
     ["r", { type: "reply" }],
+    ["n", { type: "note" }],
     ["e", { type: "close-ticket" }],
     ["/", { type: "search" }],
     ["?", { type: "help" }],

@@ -14,7 +14,7 @@ import {
 } from "../src/lib/settingsForm";
 
 const stored: Settings = {
-  owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin" },
+  owner: { email: "maria@gmail.com", name: "Maria", business: "Rossi", timezone: "Europe/Berlin", signature: "" },
   smtp: { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria@gmail.com", hasPassword: true },
   imap: { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
   intake: { listen: "127.0.0.1:7878", publicUrl: "https://support.example.com" },

@@ -13,6 +13,7 @@ use deskbell::settings::{
     AccountInput, AccountSettings, IntakeSettings, MailSettings, MailView, NotificationSettings,
     Owner, Preset, Security, Settings, SettingsInput,
 };
+use deskbell::tunnel::TunnelState;
 use deskbell_wire::{ApiError, OpenTicket};
 use ts_rs::TS;
 
@@ -32,6 +33,7 @@ pub fn typescript() -> String {
         OutgoingFile::decl(),
         CannedReply::decl(),
         SiteRow::decl(),
+        SavedWidget::decl(),
         Security::decl(),
         Preset::decl(),
         AccountSettings::decl(),
@@ -47,7 +49,10 @@ pub fn typescript() -> String {
         AccountKind::decl(),
         Problem::decl(),
         CheckReport::decl(),
+        deskbell::reach::ReachVerdict::decl(),
+        deskbell::reach::ReachReport::decl(),
         SyncState::decl(),
+        TunnelState::decl(),
         AppStatus::decl(),
         deskbell::inbox::MailKind::decl(),
         deskbell::inbox::FailedMail::decl(),

@@ -135,7 +135,19 @@ pub struct SiteRow {
     pub bot_token: String,
     pub origins: Vec<String>,
     pub snippet: String,
+    /// The snippet points at this computer (no public address, or a loopback one): visitors'
+    /// browsers cannot reach it.
+    pub points_at_this_computer: bool,
     pub created_at: String,
+}
+
+/// A site's self-hosted widget, written by `save_widget`: the folder holding `widget.js` and
+/// `snippet.html`, and that snippet (it loads the script from the site itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedWidget {
+    pub folder: String,
+    pub snippet: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -230,6 +242,7 @@ impl SiteRow {
             bot_token: site.bot_token.clone(),
             origins: site.origins.clone(),
             snippet: deskbell::inbox::widget_snippet(public_url, &site.bot_token, support_email),
+            points_at_this_computer: deskbell::reach::points_at_this_computer(public_url),
             created_at: rfc3339(site.created_at),
         }
     }

@@ -8,6 +8,7 @@
 //! nothing of windows or trays: whoever restarts it forwards the new event stream.
 
 use deskbell::mail::imap::sync::SyncState;
+use deskbell::tunnel::TunnelState;
 use deskbell::{Config, Deskbell, Event, Inbox};
 use deskbell_wire::ApiError;
 use std::net::SocketAddr;
@@ -83,6 +84,11 @@ impl Running {
         self.live().intake_addr
     }
 
+    /// The data directory the core runs over (its install key signs the reach probe).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     /// How the IMAP sync is doing (off once the core has stopped).
     pub fn sync_state(&self) -> SyncState {
         self.core
@@ -90,6 +96,15 @@ impl Running {
             .ok()
             .and_then(|c| c.as_ref().map(Deskbell::sync_state))
             .unwrap_or(SyncState::Off)
+    }
+
+    /// How the managed tunnel is doing (stopped once the core has stopped).
+    pub fn tunnel_state(&self) -> TunnelState {
+        self.core
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(Deskbell::tunnel_state))
+            .unwrap_or(TunnelState::Stopped)
     }
 
     fn take(&self) -> Option<Deskbell> {

@@ -206,6 +206,37 @@ async fn every_command_runs_through_the_dispatcher() {
     let missing = h.call("save_attachment", json!({"id": 999_999})).await;
     assert_eq!(missing.unwrap_err().code, "not_found");
 
+    // An internal note: in the thread, not mail (the queued count below stays 3).
+    let note = json!({"ticketId": id, "text": "  Courier says Tuesday.  "});
+    let detail = h.ok("add_note", note).await;
+    let last = detail["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&last["direction"], &last["text"], &last["state"]),
+        (
+            &json!("note"),
+            &json!("Courier says Tuesday."),
+            &Value::Null
+        )
+    );
+    assert_eq!(
+        detail["ticket"]["status"], "pending",
+        "a note changes no status"
+    );
+    let blank = h
+        .call("add_note", json!({"ticketId": id, "text": " "}))
+        .await;
+    assert_eq!(blank.unwrap_err().code, "invalid");
+    let unknown = json!({"ticketId": "TKT-20200101-0099", "text": "x"});
+    assert_eq!(
+        h.call("add_note", unknown).await.unwrap_err().code,
+        "not_found"
+    );
+
     // Canned replies.
     assert_eq!(h.ok("canned_replies", Value::Null).await, json!([]));
     let new = json!({"id": null, "title": "Shipping", "body": "It ships in 2 days."});
@@ -215,6 +246,20 @@ async fn every_command_runs_through_the_dispatcher() {
         h.ok("canned_replies", Value::Null).await[0]["title"],
         "Shipping"
     );
+    // Inserted into a ticket's reply, its fields are filled by the core.
+    let body = "Hi {visitor_first_name}, {ticket_id} ships today. {{x}} {order} — {business}";
+    let edit = json!({"id": canned_id, "title": "Shipping", "body": body});
+    h.ok("save_canned_reply", edit).await;
+    let fill = json!({"id": canned_id, "ticketId": id});
+    assert_eq!(
+        h.ok("fill_canned_reply", fill).await,
+        json!(format!(
+            "Hi Ana, {id} ships today. {{x}} {{order}} — Rosa's Shop"
+        ))
+    );
+    let unknown = json!({"id": 999_999, "ticketId": id});
+    let unknown = h.call("fill_canned_reply", unknown).await.unwrap_err();
+    assert_eq!(unknown.code, "not_found");
     h.ok("delete_canned_reply", json!({"id": canned_id})).await;
     assert_eq!(h.ok("canned_replies", Value::Null).await, json!([]));
 
@@ -224,12 +269,73 @@ async fn every_command_runs_through_the_dispatcher() {
     let site = h.ok("add_site", site).await;
     let intake = h.running.intake_addr().to_string();
     assert!(site["snippet"].as_str().unwrap().contains(&intake));
+    assert_eq!(site["pointsAtThisComputer"], true);
     assert_eq!(h.ok("list_sites", Value::Null).await[0]["name"], "Shop");
+    let reach = h.ok("check_public_url", json!({"url": null})).await;
+    assert_eq!(
+        (&reach["ok"], &reach["verdict"]),
+        (&json!(false), &json!("not_set"))
+    );
+    let saved = h.ok("save_widget", json!({"site": "Shop"})).await;
+    assert!(saved["folder"]
+        .as_str()
+        .unwrap()
+        .ends_with("deskbell-widget-shop"));
+    // Edit, rotate, remove: the listener refuses a rotated-away or removed token at once.
+    let old_token = site["botToken"].as_str().unwrap().to_string();
+    let edit =
+        json!({"name": "Shop", "rename": "Rosa's Shop", "origins": ["HTTPS://Rosa.Example/"]});
+    let edited = h.ok("edit_site", edit).await;
+    assert_eq!(
+        (&edited["name"], &edited["origins"], &edited["botToken"]),
+        (
+            &json!("Rosa's Shop"),
+            &json!(["https://rosa.example"]),
+            &json!(old_token)
+        )
+    );
+    let origins_only = json!({"name": "Rosa's Shop", "origins": ["https://shop.example"]});
+    assert_eq!(h.ok("edit_site", origins_only).await["name"], "Rosa's Shop");
+    let unknown = h
+        .call("edit_site", json!({"name": "Shop", "rename": "X"}))
+        .await;
+    let unknown = unknown.unwrap_err();
+    assert_eq!(unknown.code, "not_found");
+    assert!(
+        unknown.message.contains(r#"the sites are "Rosa's Shop""#),
+        "{}",
+        unknown.message
+    );
+    let rotated = h
+        .ok("rotate_site_token", json!({"name": "Rosa's Shop"}))
+        .await;
+    let new_token = rotated["botToken"].as_str().unwrap().to_string();
+    assert_ne!(new_token, old_token);
+    assert!(rotated["snippet"].as_str().unwrap().contains(&new_token));
+    // No issue: a known token gets as far as the fields (422), an unknown one does not (401),
+    // and no ticket (nor mail) is made.
+    let post = |token: String| {
+        let url = format!("http://{intake}/tickets/create");
+        async move {
+            let body = json!({"bot_token": token, "visitor_name": "Lin",
+                "visitor_email": "lin@example.com", "issue": ""});
+            let resp = reqwest::Client::new().post(url).json(&body).send().await;
+            resp.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(post(old_token).await, 401);
+    assert_eq!(post(new_token.clone()).await, 422);
+    h.ok("remove_site", json!({"name": "Rosa's Shop"})).await;
+    assert_eq!(h.ok("list_sites", Value::Null).await, json!([]));
+    assert_eq!(post(new_token).await, 401);
+    let gone = h.call("remove_site", json!({"name": "Rosa's Shop"})).await;
+    assert_eq!(gone.unwrap_err().code, "not_found");
 
     // Status line and switches.
     let status = h.ok("app_status", Value::Null).await;
     assert_eq!(status["intakeAddr"], intake);
-    // The owner's notification and the visitor's confirmation of the ticket, and the reply.
+    // The owner's notification and the visitor's confirmation of the ticket, and the reply
+    // (the note is not mail).
     assert_eq!(status["mailQueued"], 3);
     assert_eq!(status["sync"], json!({"state": "off"}));
     h.ok("set_notifications_paused", json!({"paused": true}))
@@ -238,6 +344,11 @@ async fn every_command_runs_through_the_dispatcher() {
     assert_eq!(h.tray_refreshes.load(Ordering::SeqCst), 1);
     h.ok("set_start_at_login", json!({"enabled": true})).await;
     assert_eq!(h.ok("app_status", Value::Null).await["startAtLogin"], true);
+    assert_eq!(
+        h.ok("tunnel_status", Value::Null).await,
+        json!({"state": "not_configured"}),
+        "no [tunnel] command"
+    );
 
     // The outbox: nothing sent or failed yet (no SMTP), the default budget, nothing to resend.
     let mail = h.ok("mail_status", Value::Null).await;
@@ -334,6 +445,56 @@ async fn every_command_runs_through_the_dispatcher() {
         .collect();
     assert!(missing.is_empty(), "not exercised: {missing:?}");
     h.running.stop().await;
+}
+
+/// `tunnel_status` once it says running (bounded).
+async fn tunnel_running(h: &TestHost) -> Value {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let s = h.ok("tunnel_status", Value::Null).await;
+        if s["state"] == "running" {
+            return s;
+        }
+        assert!(std::time::Instant::now() < end, "never running: {s}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The managed tunnel's state as the status area reads it: running with its pid, still set
+/// (and running again) after a settings save rewrote the file, stopped with the core.
+#[tokio::test]
+async fn tunnel_status_follows_the_tunnel_through_a_settings_save() {
+    // Any long-running program stands in for the tunnel here (tests/tunnel.rs runs a proxy).
+    let h = host_with(&format!("{CONFIG}\n[tunnel]\ncommand = \"sleep 300\"\n")).await;
+    let before = tunnel_running(&h).await;
+    assert!(before["pid"].as_u64().unwrap() > 0, "{before}");
+    assert!(before["since"].is_string(), "{before}");
+
+    let mut settings = h.ok("get_settings", Value::Null).await;
+    settings["owner"]["name"] = json!("Rosa M.");
+    let input = json!({"settings": {
+        "owner": settings["owner"], "intake": settings["intake"],
+        "notifications": settings["notifications"],
+        "smtp": {"preset": null, "host": "", "port": null, "security": null, "username": "", "password": null},
+        "imap": {"preset": null, "host": "", "port": null, "security": null, "username": "", "password": null},
+    }});
+    h.ok("save_settings", input).await;
+    let file = std::fs::read_to_string(&h.settings_file).unwrap();
+    assert!(
+        file.contains("sleep 300"),
+        "the save keeps [tunnel]:\n{file}"
+    );
+    let after = tunnel_running(&h).await;
+    assert_ne!(
+        after["pid"], before["pid"],
+        "the restarted core runs its own"
+    );
+
+    h.running.stop().await;
+    assert_eq!(
+        h.ok("tunnel_status", Value::Null).await,
+        json!({"state": "stopped"})
+    );
 }
 
 /// A save whose settings cannot start (the port is taken) keeps the previous core running and
@@ -516,4 +677,116 @@ async fn refused_mail_is_listed_and_resent() {
     assert_eq!(done["queued"], 0);
     assert_eq!(smtp.taken.load(Ordering::SeqCst), 3);
     h.running.stop().await;
+}
+
+/// "Download widget.js": the served script and a snippet loading it from the site itself,
+/// posting to the public address with the support address, in the Downloads folder.
+#[tokio::test]
+async fn save_widget_writes_the_script_and_the_self_hosted_snippet_into_downloads() {
+    let h = host_with(&format!(
+        "{CONFIG}public_url = \"https://desk.rosa.example/\"\n"
+    ))
+    .await;
+    let site = json!({"name": "Rosa's Shop", "origins": ["https://shop.example"]});
+    let token = h.ok("add_site", site).await["botToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let saved = h.ok("save_widget", json!({"site": "Rosa's Shop"})).await;
+    let folder = h.downloads.join("deskbell-widget-rosa-s-shop");
+    assert_eq!(saved["folder"], folder.display().to_string());
+    let snippet = format!(
+        "<script src=\"/widget.js\" data-endpoint=\"https://desk.rosa.example\" \
+         data-bot-token=\"{token}\" data-support-email=\"rosa+support@shop.example\" \
+         async></script>"
+    );
+    assert_eq!(saved["snippet"], snippet);
+    assert_eq!(
+        std::fs::read(folder.join("widget.js")).unwrap(),
+        deskbell::intake::WIDGET_JS.as_bytes()
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("snippet.html")).unwrap(),
+        format!("{snippet}\n")
+    );
+    // Again: the same folder, the files replaced.
+    h.ok("save_widget", json!({"site": "Rosa's Shop"})).await;
+    assert_eq!(std::fs::read_dir(&h.downloads).unwrap().count(), 1);
+
+    let unknown = h
+        .call("save_widget", json!({"site": "Nope"}))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code, "not_found");
+    assert!(
+        unknown.message.contains("\"Rosa's Shop\""),
+        "{}",
+        unknown.message
+    );
+    h.running.stop().await;
+}
+
+/// "Check" beside the public address: the address as typed, else the saved one, through the
+/// real listener; this install's proof passes, another install's listener does not.
+#[tokio::test]
+async fn check_public_url_says_whether_the_address_reaches_this_deskbell() {
+    let other = host().await;
+    let theirs = format!("http://{}", other.running.intake_addr());
+    let h = host_with(&format!("{CONFIG}public_url = \"{theirs}\"\n")).await;
+    let ours = format!("http://{}", h.running.intake_addr());
+
+    let report = h.ok("check_public_url", json!({"url": ours})).await;
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["verdict"], "this_computer");
+    assert_eq!(report["url"], ours.as_str());
+    let message = report["message"].as_str().unwrap();
+    assert!(
+        message.contains("reaches this Deskbell, but only from this computer"),
+        "{message}"
+    );
+
+    // No url: the saved public address, which is another install's listener.
+    let report = h.ok("check_public_url", Value::Null).await;
+    assert_eq!(
+        (&report["ok"], &report["verdict"]),
+        (&json!(false), &json!("other_deskbell"))
+    );
+    assert_eq!(report["url"], theirs.as_str());
+    assert!(report["message"]
+        .as_str()
+        .unwrap()
+        .contains("reaches another Deskbell"));
+
+    let report = h
+        .ok(
+            "check_public_url",
+            json!({"url": "https://deskbell-reach-test.invalid"}),
+        )
+        .await;
+    assert_eq!(report["verdict"], "dns", "{report}");
+    let report = h
+        .ok("check_public_url", json!({"url": "support.example"}))
+        .await;
+    assert_eq!(report["verdict"], "invalid_url", "{report}");
+    let bad = h
+        .call("check_public_url", json!({"url": 7}))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, "invalid");
+
+    // A loopback public address still marks the snippets as pointing at this computer.
+    let site = json!({"name": "Shop", "origins": ["https://shop.example"]});
+    assert_eq!(h.ok("add_site", site).await["pointsAtThisComputer"], true);
+    let https = host_with(&format!(
+        "{CONFIG}public_url = \"https://desk.rosa.example\"\n"
+    ))
+    .await;
+    let site = json!({"name": "Shop", "origins": ["https://shop.example"]});
+    assert_eq!(
+        https.ok("add_site", site).await["pointsAtThisComputer"],
+        false
+    );
+    for host in [h, other, https] {
+        host.running.stop().await;
+    }
 }

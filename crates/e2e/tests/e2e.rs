@@ -271,6 +271,28 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     assert!(sent.contains(&id), "the reply carries the ticket id");
     s.screenshot(&shots().join("04-replied.png"));
 
+    // An internal note, from the keyboard: n opens the composer in note mode, Ctrl+Enter adds
+    // it. It is in the thread marked as a note (tests/notes.rs proves no mail leaves for it).
+    let blur = "document.activeElement && document.activeElement.blur()";
+    s.execute(blur, vec![]);
+    let body = s.wait("body", WAIT);
+    s.type_text(&body, "n");
+    s.wait(&format!("{}[data-mode=\"note\"]", css("composer")), WAIT);
+    let text = s.wait(&css("reply-text"), WAIT);
+    s.type_text(&text, "Courier confirmed: out for delivery tomorrow.");
+    s.type_text(&text, "\u{E009}\u{E007}");
+    let noted = s.wait_until(WAIT, || {
+        s.find_all(&format!("{}[data-direction=\"note\"]", css("thread-entry")))
+            .iter()
+            .any(|e| s.text(e).contains("out for delivery"))
+            .then_some(())
+    });
+    assert!(noted.is_some(), "the note is not in the thread");
+    s.screenshot(&shots().join("08-note.png"));
+    s.execute(blur, vec![]);
+    s.type_text(&body, "r");
+    s.wait(&format!("{}[data-mode=\"reply\"]", css("composer")), WAIT);
+
     // A visitor's reply by mail appears in the open thread without a refresh (IMAP sync).
     visitor_replies_by_mail(&w, &s, &sent, &id);
 
@@ -302,6 +324,32 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     s.click(&s.wait(&css("settings-open"), WAIT));
     s.wait(&css("settings-view"), WAIT);
     s.screenshot(&shots().join("06-settings.png"));
+
+    // Websites: with no public address yet, the snippet points at this computer and says so.
+    s.wait(&css("snippet-local-warning"), WAIT);
+    // Scrolled to once the sites have loaded (the list re-renders when they arrive).
+    let into_view = "arguments[0].scrollIntoView({block: 'center'})";
+    let scroll_to = |id: &str| {
+        std::thread::sleep(Duration::from_millis(400));
+        let el = s.wait(&css(id), WAIT);
+        s.execute(into_view, vec![Session::element_arg(&el)]);
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    scroll_to("snippet-local-warning");
+    s.screenshot(&shots().join("06b-websites-local-warning.png"));
+    // Check: the listener's own loopback address reaches this Deskbell, but only from here.
+    let public = s.wait(&css("intake-public-url"), WAIT);
+    s.clear(&public);
+    s.type_text(&public, &w.intake);
+    s.click(&s.wait(&css("public-url-check"), WAIT));
+    let verdict = s.wait_until(WAIT, || {
+        let el = s.find_all(&css("reach-result")).into_iter().next()?;
+        s.attr(&el, "data-verdict")
+    });
+    assert_eq!(verdict.as_deref(), Some("this_computer"));
+    scroll_to("reach-result");
+    s.screenshot(&shots().join("06c-public-address-checked.png"));
+    s.clear(&public);
 
     // Saving settings restarts the core with them: the intake keeps answering on its port and
     // live updates keep reaching the window.
@@ -361,11 +409,25 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     assert!(removed.is_some(), "the autostart entry stayed");
 
     // Closing the window hides to the tray: the app keeps running and still takes tickets.
-    assert_eq!(x11::close_window(&w.desktop.display, "Deskbell"), 1);
-    let gone = s.wait_until(WAIT, || {
-        (x11::count_windows(&w.desktop.display, "Deskbell") == 0).then_some(())
+    // Under load (two other builds on the two cores) a close request has gone unanswered here:
+    // no CloseRequested reached the window within 20 s. So it is sent again, as a user would
+    // click again, up to four times five seconds apart.
+    assert_eq!(x11::count_windows(&w.desktop.display, "Deskbell"), 1);
+    let gone = (0..4).find_map(|_| {
+        x11::close_window(&w.desktop.display, "Deskbell");
+        s.wait_until(Duration::from_secs(5), || {
+            (x11::count_windows(&w.desktop.display, "Deskbell") == 0).then_some(())
+        })
     });
-    assert!(gone.is_some(), "the window was not destroyed");
+    if gone.is_none() {
+        let log = w.desktop.app_log();
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        panic!(
+            "the window was not destroyed; windows: {:?}; the app's log, newest first:\n{}",
+            desktop::window_processes(),
+            tail.join("\n")
+        );
+    }
     let later = w.post_ticket("Ben Okafor", "Do you bake rye on Sundays?");
     assert!(
         later.starts_with("TKT-"),

@@ -81,7 +81,7 @@ mod tests {
             content_type: "not a type".into(),
             data: vec![0, 159, 146, 150, b'\n'],
         }];
-        let raw = owner_reply(&common(&t), "see file", None, &[], &files).unwrap();
+        let raw = owner_reply(&common(&t), "see file", None, None, &[], &files).unwrap();
         let text = String::from_utf8(raw).unwrap();
         assert!(text.contains("Content-Type: multipart/mixed"));
         assert!(text.contains("filename=\".._.._etc_pass wd\""));

@@ -134,7 +134,7 @@ mod tests {
         for raw in [
             owner_notification(&common(&t)).unwrap(),
             visitor_confirmation(&common(&t)).unwrap(),
-            owner_reply(&common(&t), "hi", None, &[], &[]).unwrap(),
+            owner_reply(&common(&t), "hi", Some("Rosa"), None, &[], &[]).unwrap(),
         ] {
             let text = String::from_utf8(raw).unwrap();
             assert!(!text.contains("{{") && !text.contains("}}"));
@@ -152,6 +152,7 @@ mod tests {
             &owner_reply(
                 &c,
                 "Hi",
+                None,
                 Some("<v1@mail.example>"),
                 &["n1@deskbell.invalid".into()],
                 &[],
@@ -214,7 +215,7 @@ mod tests {
             for raw in [
                 owner_notification(&c).unwrap(),
                 visitor_confirmation(&c).unwrap(),
-                owner_reply(&c, "hi", Some("a@b\r\nBcc: y@example.com"), &[], &[]).unwrap(),
+                owner_reply(&c, "hi", None, Some("a@b\r\nBcc: y@example.com"), &[], &[]).unwrap(),
             ] {
                 let h = headers(&raw);
                 assert!(header(&h, "Bcc").is_none(), "{name:?} made a Bcc header");
@@ -259,7 +260,7 @@ mod tests {
 
         let c = common(&t);
         assert!(matches!(
-            owner_reply(&c, " \n ", None, &[], &[]),
+            owner_reply(&c, " \n ", Some("Rosa"), None, &[], &[]),
             Err(ComposeError::EmptyReply)
         ));
         let file = AttachmentFile {
@@ -267,6 +268,6 @@ mod tests {
             content_type: "text/plain".into(),
             data: b"x".to_vec(),
         };
-        assert!(owner_reply(&c, "", None, &[], &[file]).is_ok());
+        assert!(owner_reply(&c, "", None, None, &[], &[file]).is_ok());
     }
 }

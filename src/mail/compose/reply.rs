@@ -2,6 +2,10 @@
 //! `In-Reply-To`/`References`). Human mail, so it carries neither `Auto-Submitted` nor
 //! `X-Auto-Response-Suppress`: RFC 3834 marks only automatic mail.
 //!
+//! The owner's signature (`[owner] signature`) goes below the text after the conventional
+//! `-- ` line (RFC 3676 §4.3), in both parts, followed by the request footer; automatic mail
+//! never carries it.
+//!
 //! The threading ids come from foreign mail, so malformed ones are dropped rather than
 //! refused: a bad hint must never block the answer. Choosing which ids to thread on belongs
 //! to the caller (the outbox).
@@ -19,9 +23,11 @@ use crate::mail::marks;
 /// The owner's answer to the visitor. `in_reply_to` and `references` are Message-IDs with or
 /// without brackets; malformed ones are dropped (they are threading hints from foreign mail,
 /// and must not block the answer). `in_reply_to` is appended to `References` if missing.
+/// `signature` (blank: none) goes below the text, after the `-- ` line.
 pub fn owner_reply(
     c: &Common,
     text: &str,
+    signature: Option<&str>,
     in_reply_to: Option<&str>,
     references: &[String],
     attachments: &[AttachmentFile],
@@ -38,13 +44,23 @@ pub fn owner_reply(
         .map(|b| format!("{b} · "))
         .unwrap_or_default();
 
-    let plain = format!("{reply}\n\n-- \n{from}request {id}\n");
-    let paragraphs: String = reply
+    let signature = signature.map(own_signature).filter(|s| !s.is_empty());
+    let plain = match &signature {
+        Some(sig) => format!("{reply}\n\n-- \n{sig}\n\n{from}request {id}\n"),
+        None => format!("{reply}\n\n-- \n{from}request {id}\n"),
+    };
+    let mut paragraphs: String = reply
         .split("\n\n")
         .map(|p| p.trim_matches('\n'))
         .filter(|p| !p.trim().is_empty())
         .map(|p| format!("<p style=\"margin:0 0 16px 0;\">{}</p>\n", html_text(p)))
         .collect();
+    if let Some(sig) = &signature {
+        paragraphs.push_str(&format!(
+            "<p style=\"margin:0 0 16px 0;color:#4b5563;\">--&nbsp;<br>\n{}</p>\n",
+            html_text(sig)
+        ));
+    }
     let footer = format!(
         "{}request {} &middot; reply to this email to answer",
         business
@@ -97,6 +113,17 @@ pub fn owner_reply(
         .map_err(ComposeError::Build)
 }
 
+/// The signature as it goes out: cleaned like the text, without a `-- ` line of its own (one
+/// is put above it).
+fn own_signature(s: &str) -> String {
+    let s = clean_text(s);
+    let s = s
+        .strip_prefix("-- \n")
+        .or_else(|| s.strip_prefix("--\n"))
+        .unwrap_or(&s);
+    s.trim_matches('\n').to_string()
+}
+
 /// `Re: <excerpt> [TKT-…]`, never `Re: Re:` and never two tags.
 pub fn reply_subject(id: &TicketId, issue: &str) -> String {
     let tag = marks::subject_tag(id);
@@ -131,6 +158,17 @@ fn strip_reply_prefix(s: &str) -> Option<&str> {
 mod tests {
     use super::super::fixtures::id;
     use super::*;
+
+    #[test]
+    fn the_signature_loses_its_own_separator_and_blank_edges() {
+        assert_eq!(
+            own_signature("-- \nRosa\r\nRosa's Bakery\n\n"),
+            "Rosa\nRosa's Bakery"
+        );
+        assert_eq!(own_signature("--\nRosa"), "Rosa");
+        assert_eq!(own_signature("  \n "), "");
+        assert_eq!(own_signature("Rosa -- baker"), "Rosa -- baker");
+    }
 
     #[test]
     fn reply_subject_never_doubles_re_or_the_tag() {

@@ -72,7 +72,14 @@ export type OutgoingFile = { name: string, contentType: string, dataBase64: stri
 
 export type CannedReply = { id: number, title: string, body: string, };
 
-export type SiteRow = { id: number, name: string, botToken: string, origins: Array<string>, snippet: string, createdAt: string, };
+export type SiteRow = { id: number, name: string, botToken: string, origins: Array<string>, snippet: string, 
+/**
+ * The snippet points at this computer (no public address, or a loopback one): visitors'
+ * browsers cannot reach it.
+ */
+pointsAtThisComputer: boolean, createdAt: string, };
+
+export type SavedWidget = { folder: string, snippet: string, };
 
 export type Security = "starttls" | "tls" | "plain";
 
@@ -90,7 +97,11 @@ export type AccountInput = { preset: Preset | null, host: string, port: number |
  */
 password: string | null, };
 
-export type Owner = { email: string, name: string, business: string, timezone: string, };
+export type Owner = { email: string, name: string, business: string, timezone: string, 
+/**
+ * Put below each reply the owner sends (`[owner] signature`); blank: none.
+ */
+signature: string, };
 
 export type IntakeSettings = { listen: string, publicUrl: string, };
 
@@ -132,7 +143,26 @@ export type Problem = "ok" | "wrong_password" | "tls" | "untrusted_certificate" 
 
 export type CheckReport = { ok: boolean, problem: Problem, message: string, hint: string | null, };
 
+export type ReachVerdict = "ok" | "this_computer" | "plain_http" | "not_set" | "invalid_url" | "dns" | "refused" | "unreachable" | "tls" | "timeout" | "redirect" | "not_deskbell" | "other_deskbell";
+
+export type ReachReport = { 
+/**
+ * The address reaches this Deskbell (possibly with a warning: see `verdict`).
+ */
+ok: boolean, verdict: ReachVerdict, message: string, 
+/**
+ * The address checked (none when not set).
+ */
+url: string | null, };
+
 export type SyncState = { "state": "off" } | { "state": "connecting" } | { "state": "ok" } | { "state": "error", "message": string };
+
+export type TunnelState = { "state": "not_configured" } | { "state": "starting" } | { "state": "running", pid: number, since: string, } | { "state": "restarting", 
+/**
+ * In plain words: "exited with status 1", "killed by signal 9", "failed to start:
+ * cloudflared not found".
+ */
+exit: string, retryAt: string, } | { "state": "stopped" };
 
 export type AppStatus = { intakeAddr: string, mailQueued: number, mailFailed: number, sync: SyncState, notificationsPaused: boolean, startAtLogin: boolean, };
 
@@ -186,7 +216,7 @@ failedTotal: number,
  */
 failed: Array<FailedMail>, };
 
-export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "mail_bounced", ticket_id: string, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, };
+export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "note_added", ticket_id: string, } | { "kind": "mail_bounced", ticket_id: string, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, } | { "kind": "tunnel_changed", tunnel: TunnelState, };
 
 export type OpenTicket = { ticketId: string, };
 

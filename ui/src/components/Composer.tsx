@@ -1,8 +1,10 @@
 // The reply box at the bottom of the thread: text, attachments (picked files → base64),
 // canned replies, Ctrl+Enter sends. Drafts survive switching tickets and live refreshes.
+// Its Note mode (key n) writes an internal note instead: same box, no recipient, no files,
+// never mailed; reply and note drafts are kept apart.
 import { useEffect, useState } from "preact/hooks";
 import type { CannedReply, OutgoingFile, TicketDetail } from "../bindings";
-import { api } from "../api";
+import { api, toApiError } from "../api";
 import { useEnv } from "../context";
 import { addFiles, decodedSize, MAX_ATTACHMENT_BYTES } from "../lib/files";
 import { insertAtCursor } from "../lib/thread";
@@ -15,7 +17,10 @@ interface Draft {
   files: OutgoingFile[];
 }
 
+export type ComposeMode = "reply" | "note";
+
 const drafts = new Map<string, Draft>();
+const draftKey = (ticketId: string, mode: ComposeMode) => (mode === "note" ? `note:${ticketId}` : ticketId);
 
 export function Composer(props: {
   ticketId: string;
@@ -25,28 +30,42 @@ export function Composer(props: {
   onLoadCanned: () => void;
   onManageCanned: () => void;
   onSent: (d: TicketDetail) => void;
+  /** reply or note; uncontrolled (starting as reply) when not given */
+  mode?: ComposeMode;
+  onMode?: (m: ComposeMode) => void;
+  /** a note was added (defaults to onSent) */
+  onNoted?: (d: TicketDetail) => void;
 }) {
   const { notify } = useEnv();
-  const [draft, setDraftState] = useState<Draft>(() => drafts.get(props.ticketId) ?? { text: "", files: [] });
+  const [ownMode, setOwnMode] = useState<ComposeMode>("reply");
+  const mode = props.mode ?? ownMode;
+  const setMode = props.onMode ?? setOwnMode;
+  const note = mode === "note";
+  const key = draftKey(props.ticketId, mode);
+  const [draft, setDraftState] = useState<Draft>(() => drafts.get(key) ?? { text: "", files: [] });
   const [sending, setSending] = useState(false);
   const [menu, setMenu] = useState(false);
   useEffect(() => {
-    setDraftState(drafts.get(props.ticketId) ?? { text: "", files: [] });
+    setDraftState(drafts.get(key) ?? { text: "", files: [] });
     setMenu(false);
-  }, [props.ticketId]);
+  }, [key]);
   const setDraft = (d: Draft) => {
-    drafts.set(props.ticketId, d);
+    drafts.set(key, d);
     setDraftState(d);
+  };
+  const switchTo = (m: ComposeMode) => {
+    setMode(m);
+    props.textRef.current?.focus();
   };
 
   const send = async () => {
     if (sending || draft.text.trim() === "") return;
     setSending(true);
     try {
-      const detail = await api.sendReply(props.ticketId, draft.text, draft.files);
-      drafts.delete(props.ticketId);
+      const detail = note ? await api.addNote(props.ticketId, draft.text) : await api.sendReply(props.ticketId, draft.text, draft.files);
+      drafts.delete(key);
       setDraftState({ text: "", files: [] });
-      props.onSent(detail);
+      (note ? (props.onNoted ?? props.onSent) : props.onSent)(detail);
     } catch (e) {
       notify((e as { message: string }).message, "error");
     } finally {
@@ -67,13 +86,22 @@ export function Composer(props: {
     }
   };
 
-  const insertCanned = (r: CannedReply) => {
+  // The core fills the fields ({visitor_first_name}, {ticket_id}, …) for this ticket; if it
+  // cannot, the body goes in as written, its fields visible for the owner to fill.
+  const insertCanned = async (r: CannedReply) => {
     const ta = props.textRef.current;
     const start = ta?.selectionStart ?? draft.text.length;
     const end = ta?.selectionEnd ?? draft.text.length;
-    const { text, caret } = insertAtCursor(draft.text, start, end, r.body);
-    setDraft({ ...draft, text });
     setMenu(false);
+    let body = r.body;
+    try {
+      body = await api.fillCannedReply(r.id, props.ticketId);
+    } catch (e) {
+      notify(`The canned reply's fields could not be filled: ${toApiError(e).message}`, "error");
+    }
+    const now = drafts.get(key) ?? draft;
+    const { text, caret } = insertAtCursor(now.text, Math.min(start, now.text.length), Math.min(end, now.text.length), body);
+    setDraft({ ...now, text });
     requestAnimationFrame(() => {
       ta?.focus();
       ta?.setSelectionRange(caret, caret);
@@ -82,23 +110,40 @@ export function Composer(props: {
 
   return (
     <form
-      class="composer"
+      class={`composer ${mode}`}
       data-testid="composer"
+      data-mode={mode}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
     >
-      <div class="composer-to muted small">
-        Reply to <span class="selectable">{props.to}</span>
+      <div class="composer-head">
+        <div class="mode-switch" role="group" aria-label="Write a reply or an internal note">
+          <button type="button" class="mode-btn" aria-pressed={note ? "false" : "true"} data-testid="mode-reply" title="Reply to the visitor (r)" onClick={() => switchTo("reply")}>
+            Reply <kbd class="hint">r</kbd>
+          </button>
+          <button type="button" class="mode-btn" aria-pressed={note ? "true" : "false"} data-testid="mode-note" title="Internal note, never sent (n)" onClick={() => switchTo("note")}>
+            Note <kbd class="hint">n</kbd>
+          </button>
+        </div>
+        {note ? (
+          <div class="composer-to note-warning small" data-testid="note-banner">
+            Internal note — not sent to anyone
+          </div>
+        ) : (
+          <div class="composer-to muted small">
+            Reply to <span class="selectable">{props.to}</span>
+          </div>
+        )}
       </div>
       <textarea
         ref={props.textRef}
         data-testid="reply-text"
         class="composer-text"
         rows={3}
-        placeholder="Write a reply…  (r to focus, Ctrl+Enter to send)"
-        aria-label="Reply"
+        placeholder={note ? "Write a note for yourself…  (n to focus, Ctrl+Enter to add)" : "Write a reply…  (r to focus, Ctrl+Enter to send)"}
+        aria-label={note ? "Internal note" : "Reply"}
         value={draft.text}
         onInput={(e) => setDraft({ ...draft, text: (e.currentTarget as HTMLTextAreaElement).value })}
         onKeyDown={(e) => {
@@ -110,7 +155,7 @@ export function Composer(props: {
           }
         }}
       />
-      {draft.files.length > 0 && (
+      {!note && draft.files.length > 0 && (
         <ul class="outgoing" aria-label="Attached files" data-testid="reply-files">
           {draft.files.map((f, i) => (
             <li class="attachment" key={`${f.name}-${i}`}>
@@ -131,50 +176,60 @@ export function Composer(props: {
         </ul>
       )}
       <div class="composer-bar">
-        <label class="btn ghost small file-btn" title="Attach files">
-          <Icon name="paperclip" size={14} /> Attach
-          <input
-            type="file"
-            multiple
-            class="file-input"
-            data-testid="reply-attach"
-            onChange={(e) => pick(e.currentTarget as HTMLInputElement)}
-          />
-        </label>
-        <div class="canned-wrap">
-          <button
-            type="button"
-            class="btn ghost small"
-            aria-expanded={menu ? "true" : "false"}
-            data-testid="canned-open"
-            onClick={() => {
-              if (!menu) props.onLoadCanned();
-              setMenu(!menu);
-            }}
-            title="Insert a canned reply"
-          >
-            <Icon name="message" size={14} /> Canned replies
-          </button>
-          {menu && (
-            <CannedMenu
-              replies={props.canned}
-              onPick={insertCanned}
-              onManage={() => {
-                setMenu(false);
-                props.onManageCanned();
-              }}
-              onClose={() => {
-                setMenu(false);
-                props.textRef.current?.focus();
-              }}
-            />
-          )}
-        </div>
+        {!note && (
+          <>
+            <label class="btn ghost small file-btn" title="Attach files">
+              <Icon name="paperclip" size={14} /> Attach
+              <input
+                type="file"
+                multiple
+                class="file-input"
+                data-testid="reply-attach"
+                onChange={(e) => pick(e.currentTarget as HTMLInputElement)}
+              />
+            </label>
+            <div class="canned-wrap">
+              <button
+                type="button"
+                class="btn ghost small"
+                aria-expanded={menu ? "true" : "false"}
+                data-testid="canned-open"
+                onClick={() => {
+                  if (!menu) props.onLoadCanned();
+                  setMenu(!menu);
+                }}
+                title="Insert a canned reply"
+              >
+                <Icon name="message" size={14} /> Canned replies
+              </button>
+              {menu && (
+                <CannedMenu
+                  replies={props.canned}
+                  onPick={insertCanned}
+                  onManage={() => {
+                    setMenu(false);
+                    props.onManageCanned();
+                  }}
+                  onClose={() => {
+                    setMenu(false);
+                    props.textRef.current?.focus();
+                  }}
+                />
+              )}
+            </div>
+          </>
+        )}
         <span class="spacer" />
         <span class="hint-text muted small">Ctrl+Enter</span>
-        <button type="submit" class="btn primary" data-testid="reply-send" disabled={sending || draft.text.trim() === ""}>
-          <Icon name="send" size={14} /> {sending ? "Sending…" : "Send reply"}
-        </button>
+        {note ? (
+          <button type="submit" class="btn note-btn" data-testid="note-add" disabled={sending || draft.text.trim() === ""}>
+            <Icon name="text" size={14} /> {sending ? "Adding…" : "Add note"}
+          </button>
+        ) : (
+          <button type="submit" class="btn primary" data-testid="reply-send" disabled={sending || draft.text.trim() === ""}>
+            <Icon name="send" size={14} /> {sending ? "Sending…" : "Send reply"}
+          </button>
+        )}
       </div>
     </form>
   );

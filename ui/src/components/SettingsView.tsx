@@ -10,6 +10,7 @@ import { AccountFields } from "./AccountFields";
 import { AppPasswordGuide } from "./AppPasswordGuide";
 import { CannedManager } from "./CannedManager";
 import { Icon } from "./Icon";
+import { ReachCheck } from "./ReachCheck";
 import { SitesSection } from "./SitesSection";
 
 const SECTIONS = [
@@ -68,6 +69,8 @@ export function SettingsView(props: {
     try {
       const saved = await api.saveSettings(settingsInput(form));
       props.onSaved(saved);
+      // the snippets follow the saved public address
+      api.listSites().then(setSites, () => {});
       notify("Settings saved");
     } catch (e) {
       setSaveError(toApiError(e).message);
@@ -138,6 +141,17 @@ export function SettingsView(props: {
                 <em class="field-note">Ticket numbers and times follow this zone.</em>
               </label>
             </div>
+            <label class="field">
+              <span>Signature</span>
+              <textarea
+                data-testid="owner-signature"
+                rows={3}
+                value={form.owner.signature}
+                placeholder={"Maria Rossi\nRossi Ceramics · +39 055 123 4567"}
+                onInput={(e) => owner({ signature: (e.currentTarget as HTMLTextAreaElement).value })}
+              />
+              <em class="field-note">Put below every reply you send, after a “-- ” line. Not on automatic mail (confirmations, notifications).</em>
+            </label>
           </section>
 
           <AccountFields kind="smtp" form={form.smtp} ownerEmail={form.owner.email} errors={errors} onChange={(smtp) => setForm({ ...form, smtp })} />
@@ -234,9 +248,15 @@ export function SettingsView(props: {
                 {errors["intake.publicUrl"] && <em class="field-error">{errors["intake.publicUrl"]}</em>}
               </label>
             </div>
+            <ReachCheck url={form.intake.publicUrl} />
           </section>
 
-          <SitesSection sites={sites} onAdded={(s) => setSites([...(sites ?? []), s])} />
+          <SitesSection
+            sites={sites}
+            onAdded={(s) => setSites([...(sites ?? []), s])}
+            onChanged={(s) => setSites((sites ?? []).map((x) => (x.id === s.id ? s : x)))}
+            onRemoved={(id) => setSites((sites ?? []).filter((x) => x.id !== id))}
+          />
 
           <section class="settings-section" id="section-notifications">
             <h3>Notifications</h3>

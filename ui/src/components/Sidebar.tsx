@@ -1,8 +1,9 @@
-// Left pane: the brand, status filters with counts, and the footer with mail/sync health,
+// Left pane: the brand, status filters with counts, and the footer with mail/sync/tunnel health,
 // notification pause, settings and help.
-import type { AppStatus, Counts, MailStatus, Status } from "../bindings";
+import type { AppStatus, Counts, MailStatus, Status, TunnelState } from "../bindings";
 import { Icon, type IconName } from "./Icon";
 import { MailStatusLines } from "./MailPanel";
+import { TunnelLine } from "./TunnelLine";
 
 export type Filter = Status | "all";
 
@@ -25,6 +26,8 @@ export function Sidebar(props: {
   status: AppStatus | null;
   /** the outbox and sending budget; null until loaded (the status line then counts from AppStatus) */
   mail?: MailStatus | null;
+  /** the managed tunnel; null until loaded (and no line when not configured) */
+  tunnel?: TunnelState | null;
   business: string;
   onFilter: (f: Filter) => void;
   onSettings: () => void;
@@ -70,7 +73,7 @@ export function Sidebar(props: {
         })}
       </nav>
       <div class="sidebar-foot">
-        <Health status={status} mail={props.mail ?? null} onSettings={props.onSettings} onOpenFailed={props.onOpenFailed ?? (() => {})} />
+        <Health status={status} mail={props.mail ?? null} tunnel={props.tunnel ?? null} onSettings={props.onSettings} onOpenFailed={props.onOpenFailed ?? (() => {})} />
         <button
           class="side-btn"
           onClick={props.onTogglePause}
@@ -97,11 +100,13 @@ export function Sidebar(props: {
 function Health({
   status,
   mail,
+  tunnel,
   onSettings,
   onOpenFailed,
 }: {
   status: AppStatus | null;
   mail: MailStatus | null;
+  tunnel: TunnelState | null;
   onSettings: () => void;
   onOpenFailed: () => void;
 }) {
@@ -137,6 +142,7 @@ function Health({
         </li>
       ))}
       {mail && <MailStatusLines mail={mail} onOpenFailed={onOpenFailed} />}
+      <TunnelLine tunnel={tunnel} />
       <li class="health-item muted small" title="The address your website widget posts to">
         Intake {status.intakeAddr}
       </li>

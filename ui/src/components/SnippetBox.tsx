@@ -3,7 +3,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { copyText } from "../lib/clipboard";
 import { Icon } from "./Icon";
 
-export function SnippetBox({ snippet }: { snippet: string }) {
+const PASTE = "Paste this just before </body> on every page that should show the contact button.";
+
+export function SnippetBox({ snippet, note = PASTE, label = "Widget snippet", testId = "snippet" }: { snippet: string; note?: string; label?: string; testId?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
@@ -19,16 +21,16 @@ export function SnippetBox({ snippet }: { snippet: string }) {
     <div class="snippet">
       <textarea
         class="snippet-code mono"
-        data-testid="snippet"
+        data-testid={testId}
         readOnly
         rows={Math.min(6, snippet.split("\n").length + 1)}
         value={snippet}
-        aria-label="Widget snippet"
+        aria-label={label}
         onFocus={(e) => (e.currentTarget as HTMLTextAreaElement).select()}
       />
       <div class="snippet-bar">
-        <span class="muted small">Paste this just before &lt;/body&gt; on every page that should show the contact button.</span>
-        <button type="button" class={state === "copied" ? "btn small chosen" : "btn small"} onClick={copy} data-testid="snippet-copy">
+        <span class="muted small">{note}</span>
+        <button type="button" class={state === "copied" ? "btn small chosen" : "btn small"} onClick={copy} data-testid={`${testId}-copy`}>
           <Icon name={state === "copied" ? "check" : "copy"} size={14} />
           {state === "copied" ? "Copied" : state === "failed" ? "Select and copy by hand" : "Copy"}
         </button>

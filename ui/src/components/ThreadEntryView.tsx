@@ -22,7 +22,7 @@ export function ThreadEntryView({ entry, visitorName, ownerName }: { entry: Thre
     entry.direction === "in"
       ? displayName(entry.from, visitorName || "Visitor")
       : entry.direction === "note"
-        ? "Note"
+        ? "Internal note"
         : displayName(entry.from, ownerName || "You");
   const body = entryBody(entry, expanded);
   const state = entry.state ? STATE_LABEL[entry.state] : undefined;
@@ -40,6 +40,11 @@ export function ThreadEntryView({ entry, visitorName, ownerName }: { entry: Thre
         <header class="entry-head">
           <span class="entry-who">{who}</span>
           {entry.direction === "out" && entry.to && <span class="entry-to">to {entry.to}</span>}
+          {entry.direction === "note" && (
+            <span class="pill note" title="Only you see it: notes are never mailed" data-testid="note-label">
+              not sent
+            </span>
+          )}
           {entry.direction === "in" && entry.from && emailOf(entry.from) !== who && <span class="entry-to">{emailOf(entry.from)}</span>}
           {state && (
             <span class={`pill ${state.cls}`} title={state.title} data-testid="entry-state">

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { CannedReply, Priority, Status, TicketDetail } from "../bindings";
 import type { ApiError } from "../api";
 import { BounceBanners } from "./BounceBanner";
-import { Composer } from "./Composer";
+import { Composer, type ComposeMode } from "./Composer";
 import { Icon } from "./Icon";
 import { TagsEditor } from "./TagsEditor";
 import { ThreadEntryView } from "./ThreadEntryView";
@@ -25,6 +25,9 @@ export function ThreadView(props: {
   onPriority: (p: Priority) => void;
   onTags: (t: string[]) => void;
   onSent: (d: TicketDetail) => void;
+  composeMode?: ComposeMode;
+  onComposeMode?: (m: ComposeMode) => void;
+  onNoted?: (d: TicketDetail) => void;
   onOpen: (id: string) => void;
   onRetry: () => void;
   /** sends failed mail again (the bounce banner's Resend) */
@@ -166,6 +169,9 @@ export function ThreadView(props: {
         onLoadCanned={props.onLoadCanned}
         onManageCanned={props.onManageCanned}
         onSent={props.onSent}
+        mode={props.composeMode}
+        onMode={props.onComposeMode}
+        onNoted={props.onNoted}
       />
     </section>
   );

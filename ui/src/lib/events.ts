@@ -8,7 +8,7 @@ export interface Refresh {
   counts: boolean;
   /** reload the open ticket's thread */
   thread: boolean;
-  /** reload AppStatus (queued/failed mail, sync) and MailStatus (budget, failed mail) */
+  /** reload AppStatus (queued/failed mail, sync), MailStatus (budget, failed mail) and the tunnel */
   status: boolean;
 }
 
@@ -26,7 +26,11 @@ export function refreshFor(e: DeskbellEvent, openTicketId: string | null): Refre
     case "send_failed":
     case "mail_bounced":
       return { list: false, counts: false, thread: isOpen, status: true };
+    case "note_added":
+      // a note moves the ticket up the list (it is activity) but changes no count
+      return { list: true, counts: false, thread: isOpen, status: false };
     case "sync_error":
+    case "tunnel_changed":
       return { ...NOTHING, status: true };
     default:
       // An event kind this window does not know yet: reload what is cheap and visible.

@@ -5,6 +5,7 @@ export type KeyAction =
   | { type: "move"; delta: 1 | -1 }
   | { type: "open" }
   | { type: "reply" }
+  | { type: "note" }
   | { type: "close-ticket" }
   | { type: "search" }
   | { type: "help" }
@@ -22,9 +23,10 @@ export const SHORTCUTS: { keys: string[]; label: string }[] = [
   { keys: ["k"], label: "Previous ticket" },
   { keys: ["Enter"], label: "Open the selected ticket" },
   { keys: ["r"], label: "Reply (focus the composer)" },
+  { keys: ["n"], label: "Write an internal note (never sent)" },
   { keys: ["e"], label: "Close the open ticket" },
   { keys: ["/"], label: "Search" },
-  { keys: ["Ctrl", "Enter"], label: "Send the reply" },
+  { keys: ["Ctrl", "Enter"], label: "Send the reply (or add the note)" },
   { keys: ["?"], label: "This help" },
   { keys: ["Esc"], label: "Close a sheet, leave a field" },
 ];
@@ -56,6 +58,8 @@ export function keyAction(e: KeyInput, typing: boolean): KeyAction | null {
       return { type: "open" };
     case "r":
       return { type: "reply" };
+    case "n":
+      return { type: "note" };
     case "e":
       return { type: "close-ticket" };
     case "/":

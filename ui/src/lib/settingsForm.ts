@@ -156,6 +156,8 @@ export function settingsInput(f: SettingsForm): SettingsInput {
       name: f.owner.name.trim(),
       business: f.owner.business.trim(),
       timezone: f.owner.timezone.trim(),
+      // multi-line: only the blank edges go
+      signature: f.owner.signature.replace(/\r\n/g, "\n").trim(),
     },
     smtp: accountInput(f.smtp),
     imap: accountInput(f.imap),

@@ -1,9 +1,10 @@
-//! Websites, the status line, the outbox (status, resend) and the desktop switches.
+//! Websites, the status line, the outbox (status, resend), the tunnel and the desktop switches.
 
 use super::{api_error, Result};
-use crate::dto::{AppStatus, SiteRow};
+use crate::dto::{AppStatus, SavedWidget, SiteRow};
 use crate::Host;
 use deskbell::inbox::MailStatus;
+use deskbell::tunnel::TunnelState;
 use deskbell_wire::ApiError;
 
 pub async fn list_sites(host: &impl Host) -> Result<Vec<SiteRow>> {
@@ -29,6 +30,76 @@ pub async fn add_site(host: &impl Host, name: String, origins: Vec<String>) -> R
         &url,
         support.as_deref(),
     ))
+}
+
+/// Renames a site and/or replaces its origins (`None` keeps them); the token stays.
+pub async fn edit_site(
+    host: &impl Host,
+    name: String,
+    rename: Option<String>,
+    origins: Option<Vec<String>>,
+) -> Result<SiteRow> {
+    let core = host.core();
+    let change = deskbell::inbox::SiteChange { rename, origins };
+    let site = core
+        .inbox()
+        .edit_site(&name, change)
+        .await
+        .map_err(api_error)?;
+    Ok(site_row(core, &site))
+}
+
+/// A new bot token for the site; the old one is refused from now on.
+pub async fn rotate_site_token(host: &impl Host, name: String) -> Result<SiteRow> {
+    let core = host.core();
+    let site = core
+        .inbox()
+        .rotate_site_token(&name)
+        .await
+        .map_err(api_error)?;
+    Ok(site_row(core, &site))
+}
+
+/// Removes the site; its tickets stay.
+pub async fn remove_site(host: &impl Host, name: String) -> Result<()> {
+    host.core()
+        .inbox()
+        .remove_site(&name)
+        .await
+        .map_err(api_error)?;
+    Ok(())
+}
+
+fn site_row(core: &crate::running::Running, site: &deskbell::domain::Site) -> SiteRow {
+    let config = core.config();
+    let url = crate::dto::public_url(&config, core.intake_addr());
+    SiteRow::new(site, &url, config.support_address().as_deref())
+}
+
+/// Writes the site's own copy of `widget.js` and its self-hosted snippet into
+/// `deskbell-widget-<site>/` in the Downloads folder (the home folder if there is none).
+pub async fn save_widget(host: &impl Host, site: String) -> Result<SavedWidget> {
+    let core = host.core();
+    let config = core.config();
+    let site = core.inbox().site_named(&site).await.map_err(api_error)?;
+    let snippet = deskbell::inbox::widget_snippet_self_hosted(
+        deskbell::inbox::SELF_HOSTED_SRC,
+        &crate::dto::public_url(&config, core.intake_addr()),
+        &site.bot_token,
+        config.support_address().as_deref(),
+    );
+    let dir = host.downloads_dir();
+    let dir = dir.ok_or_else(|| ApiError::new("no_folder", "cannot find a Downloads folder"))?;
+    let folder = dir.join(deskbell::inbox::widget_folder_name(&site.name));
+    let (out, text) = (folder.clone(), snippet.clone());
+    tokio::task::spawn_blocking(move || deskbell::inbox::write_widget_files(&out, &text))
+        .await
+        .map_err(|_| ApiError::new("internal", "cannot write the widget files"))?
+        .map_err(api_error)?;
+    Ok(SavedWidget {
+        folder: folder.display().to_string(),
+        snippet,
+    })
 }
 
 pub async fn app_status(host: &impl Host) -> Result<AppStatus> {
@@ -59,6 +130,11 @@ pub async fn set_start_at_login(host: &impl Host, enabled: bool) -> Result<()> {
 /// frees, what failed and why.
 pub async fn mail_status(host: &impl Host) -> Result<MailStatus> {
     host.core().inbox().mail_status().await.map_err(api_error)
+}
+
+/// How the managed tunnel (`[tunnel] command`) is doing; `not_configured` without one.
+pub async fn tunnel_status(host: &impl Host) -> Result<TunnelState> {
+    Ok(host.core().tunnel_state())
 }
 
 /// Sends failed mail `id` (a [`deskbell::inbox::FailedMail`] id) again, at once; the refreshed

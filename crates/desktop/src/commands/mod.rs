@@ -8,6 +8,7 @@
 //! [`deskbell_wire::COMMANDS`]; a test proves the two lists are the same.
 
 mod app;
+mod reach;
 mod settings;
 mod tickets;
 
@@ -53,6 +54,7 @@ routes! {
     tickets::counts();
     tickets::get_ticket(ticket_id: String);
     tickets::send_reply(ticket_id: String, text: String, files: Vec<OutgoingFile>);
+    tickets::add_note(ticket_id: String, text: String);
     tickets::set_status(ticket_id: String, status: deskbell::domain::Status);
     tickets::set_priority(ticket_id: String, priority: deskbell::domain::Priority);
     tickets::set_tags(ticket_id: String, tags: Vec<String>);
@@ -60,13 +62,20 @@ routes! {
     tickets::canned_replies();
     tickets::save_canned_reply(id: Option<i64>, title: String, body: String);
     tickets::delete_canned_reply(id: i64);
+    tickets::fill_canned_reply(id: i64, ticket_id: String);
     settings::get_settings();
     settings::save_settings(settings: SettingsInput);
     settings::test_connection(kind: AccountKind, account: AccountInput);
+    reach::check_public_url(url: Option<String>);
     app::list_sites();
     app::add_site(name: String, origins: Vec<String>);
+    app::edit_site(name: String, rename: Option<String>, origins: Option<Vec<String>>);
+    app::rotate_site_token(name: String);
+    app::remove_site(name: String);
+    app::save_widget(site: String);
     app::app_status();
     app::mail_status();
+    app::tunnel_status();
     app::resend_mail(id: i64);
     app::resend_failed();
     app::set_notifications_paused(paused: bool);

@@ -61,6 +61,15 @@ pub async fn send_reply(
     with_failed_mail(host, TicketDetail::from(&detail)).await
 }
 
+/// An internal note on the ticket: kept in its thread, never mailed.
+pub async fn add_note(host: &impl Host, ticket_id: String, text: String) -> Result<TicketDetail> {
+    let id = self::ticket_id(&ticket_id)?;
+    let inbox = host.core().inbox();
+    inbox.add_note(&id, &text).await.map_err(api_error)?;
+    let detail = inbox.open_ticket(&id).await.map_err(api_error)?;
+    with_failed_mail(host, TicketDetail::from(&detail)).await
+}
+
 /// Adds the ticket's failed mail (reason and outbox id) from the outbox status: the thread's
 /// entries say only that a message failed.
 async fn with_failed_mail(host: &impl Host, mut detail: TicketDetail) -> Result<TicketDetail> {
@@ -136,6 +145,14 @@ pub async fn save_canned_reply(
         .save_canned_reply(id, &title, &body)
         .await
         .map_err(api_error)
+}
+
+/// Canned reply `id` as the composer inserts it into ticket `ticket_id`'s reply: its fields
+/// (`{visitor_first_name}`, …) filled by the core.
+pub async fn fill_canned_reply(host: &impl Host, id: i64, ticket_id: String) -> Result<String> {
+    let ticket_id = self::ticket_id(&ticket_id)?;
+    let filled = host.core().inbox().fill_canned_reply(id, &ticket_id).await;
+    filled.map_err(api_error)
 }
 
 pub async fn delete_canned_reply(host: &impl Host, id: i64) -> Result<()> {
