@@ -62,7 +62,7 @@
   const FIELDS = ['visitor_name', 'visitor_email', 'visitor_phone', 'issue'];
   /** @type {Record<Field, string>} */
   const LABEL = { visitor_name: 'Name', visitor_email: 'Email', visitor_phone: 'Phone', issue: 'Message' };
-  const NET_DELAYS = [3000, 7000]; // 3 tries over ~10 s before offering email
+  const NET_DELAYS = [1000, 2000]; // 3 tries over ~3 s before offering email (the listener is down: say so soon)
   const MAX_429 = 3;
   const MAX_WAIT_S = 60;
   const TIMEOUT_MS = 15000;

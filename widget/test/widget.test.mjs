@@ -337,7 +337,7 @@ test('unreachable: retries with backoff, keeps the draft, offers the prefilled e
   await page.waitForFunction(() => /Trying again/.test(document.querySelector('deskbell-widget').shadowRoot.querySelector('.note').textContent));
   await W(page, '.off h3').waitFor({ timeout: 30000 });
   const took = Date.now() - started;
-  assert.ok(took > 8000 && took < 20000, `gave up after ${took} ms`);
+  assert.ok(took > 2500 && took < 10000, `gave up after ${took} ms`);
   assert.equal(posts.length, 3);
   const keys = new Set(await Promise.all(posts.map(async (r) => (await r.allHeaders())['idempotency-key'])));
   assert.equal(keys.size, 1, 'one Idempotency-Key for all tries');
