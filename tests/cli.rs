@@ -37,6 +37,17 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A running Deskbell (listener on a free loopback port, UTC) over `dir`, beside the CLI.
+async fn start_core(dir: &Path) -> deskbell::Deskbell {
+    let cfg = deskbell::Config::from_toml(
+        "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
+        "t",
+        Vec::<(String, String)>::new(),
+    )
+    .unwrap();
+    deskbell::Deskbell::start(&cfg, dir).await.unwrap()
+}
+
 #[test]
 fn site_add_prints_token_and_snippet_and_lists() {
     let dir = tempfile::tempdir().unwrap();
@@ -216,13 +227,7 @@ fn site_edit_renames_and_replaces_origins() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_rotate_token_and_remove_take_effect_on_a_running_listener() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = deskbell::Config::from_toml(
-        "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
-        "t",
-        Vec::<(String, String)>::new(),
-    )
-    .unwrap();
-    let app = deskbell::Deskbell::start(&cfg, dir.path()).await.unwrap();
+    let app = start_core(dir.path()).await;
     let url = format!("http://{}/tickets/create", app.intake_addr());
     let post = |token: String| {
         let url = url.clone();
@@ -317,13 +322,7 @@ async fn tickets_list_show_set() {
     let dir = tempfile::tempdir().unwrap();
     // Create a ticket through the core with the same data dir.
     {
-        let cfg = deskbell::Config::from_toml(
-            "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
-            "t",
-            Vec::<(String, String)>::new(),
-        )
-        .unwrap();
-        let app = deskbell::Deskbell::start(&cfg, dir.path()).await.unwrap();
+        let app = start_core(dir.path()).await;
         let site = app
             .inbox()
             .add_site("S", &["https://s.example".into()])
@@ -535,16 +534,8 @@ async fn site_widget_writes_the_served_script_and_a_self_hosted_snippet() {
     );
 
     // The very bytes the listener serves at GET /widget.js.
-    let cfg = deskbell::Config::from_toml(
-        "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
-        "t",
-        Vec::<(String, String)>::new(),
-    )
-    .unwrap();
     let served_dir = tempfile::tempdir().unwrap();
-    let app = deskbell::Deskbell::start(&cfg, served_dir.path())
-        .await
-        .unwrap();
+    let app = start_core(served_dir.path()).await;
     let served = reqwest::get(format!("http://{}/widget.js", app.intake_addr()))
         .await
         .unwrap();
@@ -617,13 +608,7 @@ async fn site_widget_writes_the_served_script_and_a_self_hosted_snippet() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_checks_the_public_address() {
     let ours = tempfile::tempdir().unwrap();
-    let cfg = deskbell::Config::from_toml(
-        "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
-        "t",
-        Vec::<(String, String)>::new(),
-    )
-    .unwrap();
-    let app = deskbell::Deskbell::start(&cfg, ours.path()).await.unwrap();
+    let app = start_core(ours.path()).await;
     let proxy = nginx::Nginx::proxy_to(app.intake_addr());
     let doctor = |dir: &Path, public_url: Option<&str>| {
         let conf = dir.join("config").join("deskbell");
@@ -674,13 +659,7 @@ async fn doctor_checks_the_public_address() {
 async fn tickets_note_adds_an_internal_note_that_is_shown_and_found() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let cfg = deskbell::Config::from_toml(
-            "[owner]\ntimezone = \"UTC\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
-            "t",
-            Vec::<(String, String)>::new(),
-        )
-        .unwrap();
-        let app = deskbell::Deskbell::start(&cfg, dir.path()).await.unwrap();
+        let app = start_core(dir.path()).await;
         let new = deskbell::domain::NewTicket {
             site_id: None,
             channel: deskbell::domain::Channel::Web,
