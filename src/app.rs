@@ -3,7 +3,8 @@
 //! handle; [`Deskbell::stop`] finishes in-flight requests (each answered only after its
 //! commit) before returning, so stopping never loses an accepted ticket. The managed tunnel
 //! (`crate::tunnel`, `[tunnel] command`) starts once the listener is bound and is ended after
-//! it, so requests in flight through the tunnel are answered first.
+//! it, so requests in flight through the tunnel are answered first. The snooze waker
+//! (`inbox::run_snooze_waker`) runs beside the outbox and the sync.
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{CommitSetting, Config};
@@ -44,6 +45,7 @@ pub struct Deskbell {
     intake: JoinHandle<std::io::Result<()>>,
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
+    waker: JoinHandle<()>,
     sync_health: SyncHealth,
     tunnel: Tunnel,
 }
@@ -102,6 +104,11 @@ impl Deskbell {
                 None
             }
         };
+        // Snoozed tickets come back by themselves (first those that came due while stopped).
+        let waker = tokio::spawn(crate::inbox::run_snooze_waker(
+            inbox.ports(),
+            stop.subscribe(),
+        ));
         let sync_health = SyncHealth::default();
         let imap_set = config.imap.host.is_some() || config.imap.preset.is_some();
         let sync = match (imap_set, inbox.mail()) {
@@ -145,6 +152,7 @@ impl Deskbell {
             intake,
             outbox,
             sync,
+            waker,
             sync_health,
             tunnel,
         })
@@ -193,6 +201,7 @@ impl Deskbell {
         if let Some(sync) = self.sync {
             let _ = sync.await;
         }
+        let _ = self.waker.await;
         let _ = self.inbox.flush().await;
     }
 }

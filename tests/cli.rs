@@ -738,3 +738,131 @@ async fn tickets_note_adds_an_internal_note_that_is_shown_and_found() {
     assert!(!too_long.status.success());
     assert!(stderr(&too_long).contains("limit"), "{}", stderr(&too_long));
 }
+
+#[tokio::test]
+async fn tickets_snooze_list_show_unsnooze() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let app = start_core(dir.path()).await;
+        let site = app
+            .inbox()
+            .add_site("S", &["https://s.example".into()])
+            .await
+            .unwrap();
+        for (name, issue) in [("Ana", "My order is late"), ("Bo", "Refund please")] {
+            let resp = reqwest::Client::new()
+                .post(format!("http://{}/tickets/create", app.intake_addr()))
+                .json(&serde_json::json!({
+                    "bot_token": site.bot_token, "visitor_name": name,
+                    "visitor_email": "v@example.com", "issue": issue,
+                }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201);
+        }
+        app.stop().await;
+    }
+    let list = ok_json(dir.path(), &["tickets", "list", "--json"]);
+    let ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ticket_id"].as_str().unwrap().to_string())
+        .collect();
+    let (a, b) = (&ids[0], &ids[1]);
+
+    let snoozed = ok_json(
+        dir.path(),
+        &["tickets", "snooze", a, "--for", "2h", "--json"],
+    );
+    assert_eq!(snoozed["status"], "open");
+    let until =
+        chrono::DateTime::parse_from_rfc3339(snoozed["snoozed_until"].as_str().unwrap()).unwrap();
+    let ahead = until.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!(
+        ahead > chrono::Duration::minutes(119) && ahead <= chrono::Duration::hours(2),
+        "{ahead}"
+    );
+    // A closed ticket snoozed until a set time reopens as snoozed.
+    ok_json(
+        dir.path(),
+        &["tickets", "set", b, "--status", "closed", "--json"],
+    );
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let later = ok_json(
+        dir.path(),
+        &[
+            "tickets",
+            "snooze",
+            b,
+            "--until",
+            &format!("{day}T08:00:00+01:00"),
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (later["status"].as_str(), later["snoozed_until"].as_str()),
+        (Some("open"), Some(format!("{day}T07:00:00Z").as_str()))
+    );
+
+    let waiting = ok_json(
+        dir.path(),
+        &["tickets", "list", "--status", "open", "--json"],
+    );
+    assert!(waiting.as_array().unwrap().is_empty(), "{waiting}");
+    let list = ok_json(
+        dir.path(),
+        &["tickets", "list", "--status", "snoozed", "--json"],
+    );
+    let order: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ticket_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [a.as_str(), b.as_str()], "soonest wake first");
+
+    let show = run(dir.path(), &["tickets", "show", b]);
+    let text = String::from_utf8_lossy(&show.stdout);
+    let shown = format!("Snoozed until {} 07:00", day.format("%a %Y-%m-%d"));
+    assert!(text.contains(&shown), "{text}");
+    let human = run(dir.path(), &["tickets", "snooze", a, "--for", "1d"]);
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("is snoozed until"),
+        "{}",
+        stderr(&human)
+    );
+
+    let back = ok_json(dir.path(), &["tickets", "unsnooze", a, "--json"]);
+    assert!(back["snoozed_until"].is_null());
+    let waiting = ok_json(
+        dir.path(),
+        &["tickets", "list", "--status", "open", "--json"],
+    );
+    assert_eq!(waiting[0]["ticket_id"], a.as_str());
+    let human = run(dir.path(), &["tickets", "unsnooze", b]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("no longer snoozed"));
+
+    let past = run(
+        dir.path(),
+        &["tickets", "snooze", a, "--until", "2000-01-01T00:00:00Z"],
+    );
+    assert!(!past.status.success());
+    assert!(
+        stderr(&past).contains("a time that has passed"),
+        "{}",
+        stderr(&past)
+    );
+    let bad = run(dir.path(), &["tickets", "snooze", a, "--for", "2 days"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("like 45m, 2h, 3d or 1w"),
+        "{}",
+        stderr(&bad)
+    );
+    let neither = run(dir.path(), &["tickets", "snooze", a]);
+    assert!(!neither.status.success());
+    let status = run(dir.path(), &["tickets", "list", "--status", "asleep"]);
+    assert!(stderr(&status).contains("snoozed"), "{}", stderr(&status));
+}

@@ -45,6 +45,7 @@ fn ticket_utf8() -> Ticket {
         tags: Vec::new(),
         created_at: at("2026-11-24T13:05:00Z"),
         updated_at: at("2026-11-24T13:05:00Z"),
+        snoozed_until: None,
     }
 }
 
@@ -69,6 +70,7 @@ fn ticket_ascii() -> Ticket {
         tags: Vec::new(),
         created_at: at("2026-03-02T17:30:00Z"),
         updated_at: at("2026-03-02T17:30:00Z"),
+        snoozed_until: None,
     }
 }
 

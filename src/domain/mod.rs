@@ -3,6 +3,7 @@
 
 pub mod canned;
 pub mod inbound;
+pub mod snooze;
 pub mod tags;
 mod ticket;
 mod ticket_id;

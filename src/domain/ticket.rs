@@ -89,9 +89,18 @@ pub struct Ticket {
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Hidden from the waiting list until then (only an open ticket is snoozed); `None` when
+    /// not snoozed. A time already past means the waker has not cleared it yet: see
+    /// [`Ticket::snoozed_at`].
+    pub snoozed_until: Option<DateTime<Utc>>,
 }
 
 impl Ticket {
+    /// The wake time if the ticket is still snoozed at `now`.
+    pub fn snoozed_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.snoozed_until.filter(|until| *until > now)
+    }
+
     pub fn id(&self) -> Option<TicketId> {
         self.ticket_id.parse().ok()
     }

@@ -39,6 +39,12 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// A snoozed ticket's time came (the waker): it is waiting on the owner again.
+    TicketWoke {
+        ticket_id: String,
+        visitor: String,
+        first_line: String,
+    },
     /// The owner wrote an internal note on a ticket (never mailed).
     NoteAdded { ticket_id: String },
     /// A bounce came back for a mail Deskbell sent: it did not reach `to`.

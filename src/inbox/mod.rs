@@ -15,6 +15,7 @@ mod organise;
 mod ports;
 mod sending;
 mod site_edit;
+mod snooze;
 mod views;
 mod widget;
 
@@ -29,6 +30,7 @@ pub use notes::MAX_NOTE_CHARS;
 pub use ports::Ports;
 pub use sending::MailStatus;
 pub use site_edit::SiteChange;
+pub use snooze::{run as run_snooze_waker, WAKER_POLL};
 pub use views::{MailCounts, TicketDetail};
 pub use widget::{
     check_script_src, script_address, widget_folder_name, widget_snippet,
@@ -82,6 +84,7 @@ pub struct Inbox {
     events: broadcast::Sender<Event>,
     mail: Option<Arc<MailSettings>>,
     outbox_wake: Arc<Notify>,
+    snooze_wake: Arc<Notify>,
 }
 
 impl Inbox {
@@ -96,6 +99,7 @@ impl Inbox {
             events,
             mail: None,
             outbox_wake: Arc::new(Notify::new()),
+            snooze_wake: Arc::new(Notify::new()),
         }
     }
 
@@ -193,7 +197,11 @@ impl Inbox {
     }
 
     pub async fn tickets(&self, filter: tickets::Filter) -> Result<Vec<Ticket>> {
-        Ok(self.store.read(move |c| tickets::list(c, &filter)).await?)
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .read(move |c| tickets::list(c, &filter, now))
+            .await?)
     }
 
     pub async fn ticket(&self, id: &TicketId) -> Result<TicketView> {
@@ -225,6 +233,8 @@ impl Inbox {
             .store
             .write(move |c| tickets::set(c, &id, status, priority, now))
             .await?;
+        // Closing or marking pending ends a snooze: the waker's next time may have moved.
+        self.snooze_wake.notify_one();
         self.emit(Event::TicketUpdated {
             ticket_id: t.ticket_id.clone(),
             status: t.status,

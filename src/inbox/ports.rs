@@ -1,5 +1,5 @@
 //! What a background worker is given instead of the whole [`Inbox`]: the store, the clock, the
-//! random source, the owner's zone, the live event sink and the outbox's wake-up. Front ends use the `Inbox`'s
+//! random source, the owner's zone, the live event sink and the outbox's and the snooze waker's wake-ups. Front ends use the `Inbox`'s
 //! use cases; a worker gets exactly the parts it drives, so nothing else of the inbox (mail
 //! settings it was not handed, other use cases) is within its reach.
 
@@ -21,6 +21,8 @@ pub struct Ports {
     events: broadcast::Sender<Event>,
     /// Notified whenever mail is queued.
     pub(crate) outbox_wake: Arc<Notify>,
+    /// Notified whenever a snooze is set or ended (the waker re-reads its next wake time).
+    pub(crate) snooze_wake: Arc<Notify>,
 }
 
 impl Ports {
@@ -40,6 +42,7 @@ impl Inbox {
             tz: self.tz,
             events: self.events.clone(),
             outbox_wake: self.outbox_wake.clone(),
+            snooze_wake: self.snooze_wake.clone(),
         }
     }
 }

@@ -33,9 +33,10 @@ impl Inbox {
             return self.tickets(filter).await;
         }
         let query = query.to_string();
+        let now = self.clock.now();
         Ok(self
             .store
-            .read(move |c| search::search(c, &query, &filter))
+            .read(move |c| search::search(c, &query, &filter, now))
             .await?)
     }
 
@@ -45,9 +46,11 @@ impl Inbox {
         Ok(MailCounts { queued, failed })
     }
 
-    /// Open, pending and closed tickets, and how many are unread (spam left out).
+    /// Open (waiting, not snoozed), pending, closed and snoozed tickets, and how many are
+    /// unread (spam left out).
     pub async fn counts(&self) -> Result<Counts> {
-        Ok(self.store.read(listing::counts).await?)
+        let now = self.clock.now();
+        Ok(self.store.read(move |c| listing::counts(c, now)).await?)
     }
 
     /// Marks a ticket read. Returns whether it was unread; only then is anything written and a

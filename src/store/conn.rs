@@ -15,6 +15,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0002_desktop.sql")),
         M::up(include_str!("../../migrations/0003_mailbox_sync.sql")),
         M::up(include_str!("../../migrations/0004_send_budget.sql")),
+        M::up(include_str!("../../migrations/0005_snooze.sql")),
     ])
 }
 
@@ -111,6 +112,32 @@ mod tests {
              UPDATE outbox SET state = 'held' WHERE message_id = 'n@x';",
         )
         .unwrap();
+    }
+
+    #[test]
+    fn tickets_from_before_snooze_read_as_not_snoozed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("t.sqlite3")).unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tickets (id, ticket_id, channel, visitor_name, visitor_email, issue,
+                 created_at, updated_at)
+             VALUES (1, 'TKT-20260101-0001', 'web', 'Ana', 'ana@example.com', 'x',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let now = crate::clock::from_db("2026-01-02T00:00:00.000Z").unwrap();
+        let open = crate::store::tickets::Filter {
+            status: Some(crate::domain::Status::Open),
+            ..Default::default()
+        };
+        let list = crate::store::tickets::list(&conn, &open, now).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].snoozed_until, None);
+        assert_eq!(crate::store::snooze::next_wake(&conn).unwrap(), None);
+        let counts = crate::store::listing::counts(&conn, now).unwrap();
+        assert_eq!((counts.open, counts.snoozed), (1, 0));
     }
 
     #[test]

@@ -90,7 +90,8 @@ pub struct Incoming<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Appends to the thread; a visitor's message reopens a pending or closed ticket.
+/// Appends to the thread; a visitor's message reopens a pending or closed ticket and wakes a
+/// snoozed one (it is waiting on the owner again, now).
 /// Returns the ticket id.
 pub fn append(
     conn: &Connection,
@@ -128,7 +129,8 @@ pub fn append(
     let now_s = to_db(now);
     if m.direction == "in" {
         conn.execute(
-            "UPDATE tickets SET status = 'open', unread = 1, updated_at = ?2 WHERE id = ?1",
+            "UPDATE tickets SET status = 'open', unread = 1, snoozed_until = NULL, updated_at = ?2
+             WHERE id = ?1",
             params![ticket_row, now_s],
         )?;
     } else {
@@ -157,11 +159,11 @@ pub fn append(
 }
 
 /// The owner answered the ticket by mail: an open ticket (waiting on her) now waits on the
-/// visitor, as after a reply from the window. Pending and closed tickets stay so:
+/// visitor, as after a reply from the window (which ends a snooze: only open tickets are). Pending and closed tickets stay so:
 /// an old answer read again (a first sync, a rebuild) must not reopen anything.
 pub fn mark_answered(conn: &Connection, ticket_row: i64, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
-        "UPDATE tickets SET status = 'pending', unread = 0, updated_at = ?2
+        "UPDATE tickets SET status = 'pending', unread = 0, snoozed_until = NULL, updated_at = ?2
          WHERE id = ?1 AND status = 'open'",
         params![ticket_row, to_db(now)],
     )?;

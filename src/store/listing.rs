@@ -1,27 +1,34 @@
-//! Read-only views over `tickets` for the window: the counts behind the filters and the tray,
+//! Read-only views over `tickets` for the window: the counts behind the filters and the tray
+//! (snoozed tickets apart from the waiting ones),
 //! a visitor's other tickets, and one stored attachment with its bytes.
 
 use super::tickets::{from_row, COLUMNS, FROM};
 use super::{Result, StoreError};
+use crate::clock::to_db;
 use crate::domain::{AttachmentInfo, Ticket};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-/// Tickets per status and unread tickets, spam left out (it is never shown unasked).
+/// Tickets per status and unread tickets, spam left out (it is never shown unasked). `open`
+/// is the waiting count: the tickets snoozed at that moment are counted in `snoozed` instead.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub open: i64,
     pub pending: i64,
     pub closed: i64,
     pub unread: i64,
+    pub snoozed: i64,
 }
 
-pub fn counts(conn: &Connection) -> Result<Counts> {
+pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
     let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*), total(unread) FROM tickets WHERE spam = 0 GROUP BY status",
+        "SELECT CASE WHEN snoozed_until > ?1 THEN 'snoozed' ELSE status END, count(*),
+             total(unread)
+         FROM tickets WHERE spam = 0 GROUP BY 1",
     )?;
     let mut out = Counts::default();
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([to_db(now)], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
@@ -34,6 +41,7 @@ pub fn counts(conn: &Connection) -> Result<Counts> {
             "open" => out.open = n,
             "pending" => out.pending = n,
             "closed" => out.closed = n,
+            "snoozed" => out.snoozed = n,
             _ => {}
         }
         // `total` of 0/1 values: exact in a double far beyond any inbox size.

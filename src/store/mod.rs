@@ -18,6 +18,7 @@ pub mod notes;
 pub mod outbox;
 pub mod search;
 pub mod sites;
+pub mod snooze;
 pub mod tags;
 pub mod tickets;
 mod writer;

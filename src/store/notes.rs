@@ -90,7 +90,8 @@ mod tests {
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
             .unwrap();
         assert_eq!(outbox, 0);
-        let found = search::search(&conn, "courier", &Filter::default()).unwrap();
+        let found =
+            search::search(&conn, "courier", &Filter::default(), chrono::Utc::now()).unwrap();
         assert_eq!(found.len(), 1);
         let err = insert(&conn, &"TKT-20260101-0009".parse().unwrap(), None, "x", now);
         assert!(matches!(err, Err(super::super::StoreError::NotFound(_))));

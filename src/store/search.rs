@@ -7,9 +7,10 @@
 //! the input ends in a space, so results follow the typing. A ticket matches when every word
 //! is found somewhere in it: in the ticket itself or in any entry of its thread.
 
-use super::tickets::{from_row, Filter, COLUMNS, FROM};
+use super::tickets::{filter_params, from_row, Filter, COLUMNS, FILTER_ORDER, FILTER_WHERE, FROM};
 use super::Result;
-use crate::domain::{Status, Ticket};
+use crate::domain::Ticket;
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -44,23 +45,18 @@ pub fn terms(input: &str) -> Vec<String> {
 }
 
 /// Tickets matching `input` under `filter`, newest activity first. No searchable word → none.
-pub fn search(conn: &Connection, input: &str, filter: &Filter) -> Result<Vec<Ticket>> {
+pub fn search(
+    conn: &Connection,
+    input: &str,
+    filter: &Filter,
+    now: DateTime<Utc>,
+) -> Result<Vec<Ticket>> {
     let terms = terms(input);
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM {FROM}
-         WHERE (?1 IS NULL OR t.status = ?1) AND (?2 OR t.spam = 0)"
-    );
-    let mut params: Vec<Value> = vec![
-        filter
-            .status
-            .map(|s| Value::Text(Status::as_str(s).into()))
-            .unwrap_or(Value::Null),
-        Value::Integer(filter.include_spam.into()),
-        Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)),
-    ];
+    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {FILTER_WHERE}");
+    let mut params: Vec<Value> = filter_params(filter, now);
     for term in terms {
         params.push(Value::Text(term));
         let p = params.len();
@@ -70,7 +66,7 @@ pub fn search(conn: &Connection, input: &str, filter: &Filter) -> Result<Vec<Tic
                  WHERE messages_fts MATCH ?{p})"
         ));
     }
-    sql.push_str("\n ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3");
+    sql.push_str(&format!("\n {FILTER_ORDER} LIMIT ?3"));
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

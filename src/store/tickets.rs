@@ -20,7 +20,8 @@ pub(super) const COLUMNS: &str = "t.ticket_id, t.status, t.priority, t.channel, 
      CASE WHEN t.channel = 'web' THEN coalesce(s.name, '(removed site)') END, t.visitor_name, \
      t.visitor_email, t.visitor_phone, t.session_id, t.issue, t.page_url, t.spam, t.unread, \
      t.created_at, t.updated_at, \
-     (SELECT group_concat(tag, char(31) ORDER BY tag) FROM ticket_tags WHERE ticket = t.id)";
+     (SELECT group_concat(tag, char(31) ORDER BY tag) FROM ticket_tags WHERE ticket = t.id), \
+     t.snoozed_until";
 pub(super) const FROM: &str = "tickets t LEFT JOIN sites s ON s.id = t.site_id";
 
 pub(super) fn parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
@@ -73,6 +74,10 @@ fn ticket_at(r: &Row<'_>, b: usize) -> rusqlite::Result<Ticket> {
             .unwrap_or_default(),
         created_at: time(r, b + 13)?,
         updated_at: time(r, b + 14)?,
+        snoozed_until: match r.get::<_, Option<String>>(b + 16)? {
+            Some(_) => Some(time(r, b + 16)?),
+            None => None,
+        },
     })
 }
 
@@ -184,6 +189,7 @@ pub fn insert(
         tags: Vec::new(),
         created_at: now,
         updated_at: now,
+        snoozed_until: None,
     };
     Ok(Inserted {
         ticket,
@@ -214,31 +220,52 @@ pub fn find(conn: &Connection, id: &TicketId) -> Result<(i64, Ticket)> {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// `Some(Open)` is the waiting list: snoozed tickets are left out of it.
     pub status: Option<Status>,
+    /// Only the tickets snoozed at `now`, soonest wake first (the "snoozed" pseudo-status;
+    /// `status` is then ignored: only open tickets are snoozed).
+    pub snoozed: bool,
     pub include_spam: bool,
     pub limit: Option<u32>,
 }
 
-/// Newest activity first.
-pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Ticket>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM}
-         WHERE (?1 IS NULL OR t.status = ?1) AND (?2 OR t.spam = 0)
-         ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
-    );
+/// The `WHERE` and `ORDER BY` a [`Filter`] means, over the parameters ?1 status, ?2 include
+/// spam, ?4 snoozed only and ?5 now (?3 is the limit). Shared with [`super::search`].
+pub(super) const FILTER_WHERE: &str = "CASE WHEN ?4 THEN t.snoozed_until > ?5 \
+     ELSE (?1 IS NULL OR t.status = ?1) \
+         AND (?1 IS NOT 'open' OR t.snoozed_until IS NULL OR t.snoozed_until <= ?5) END \
+     AND (?2 OR t.spam = 0)";
+pub(super) const FILTER_ORDER: &str =
+    "ORDER BY CASE WHEN ?4 THEN t.snoozed_until END, t.updated_at DESC, t.id DESC";
+
+/// The parameters ?1 to ?5 of [`FILTER_WHERE`].
+pub(super) fn filter_params(filter: &Filter, now: DateTime<Utc>) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    vec![
+        filter
+            .status
+            .map(|s| Value::Text(s.as_str().into()))
+            .unwrap_or(Value::Null),
+        Value::Integer(filter.include_spam.into()),
+        Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)),
+        Value::Integer(filter.snoozed.into()),
+        Value::Text(to_db(now)),
+    ]
+}
+
+/// Newest activity first (soonest wake first for the snoozed).
+pub fn list(conn: &Connection, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {FILTER_WHERE} {FILTER_ORDER} LIMIT ?3");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
-        params![
-            filter.status.map(Status::as_str),
-            filter.include_spam,
-            filter.limit.map(i64::from).unwrap_or(-1)
-        ],
+        rusqlite::params_from_iter(filter_params(filter, now)),
         from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Changes status and/or priority; returns the updated ticket.
+/// Changes status and/or priority; returns the updated ticket. A ticket marked pending or
+/// closed is no longer snoozed (only open tickets are).
 pub fn set(
     conn: &Connection,
     id: &TicketId,
@@ -249,6 +276,7 @@ pub fn set(
     let (row, before) = find(conn, id)?;
     conn.execute(
         "UPDATE tickets SET status = coalesce(?2, status), priority = coalesce(?3, priority),
+             snoozed_until = CASE WHEN coalesce(?2, status) = 'open' THEN snoozed_until END,
              updated_at = ?4 WHERE id = ?1",
         params![
             row,

@@ -8,8 +8,10 @@
   const row = (id, o) => Object.assign({
     ticketId: id, status: "open", priority: "normal", channel: "web", site: "Rossi Ceramics",
     visitorName: "", visitorEmail: "", firstLine: "", unread: false, tags: [], spam: false,
-    createdAt: ago(60), updatedAt: ago(60),
+    createdAt: ago(60), updatedAt: ago(60), snoozedUntil: null,
   }, o);
+  const ahead = (min) => new Date(now + min * 60000).toISOString();
+  const snoozed = (t) => !!t.snoozedUntil && Date.parse(t.snoozedUntil) > Date.now();
   let tickets = scenario === "empty" ? [] : [
     row("TKT-20261125-0007", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "My order #4471 arrived with a cracked glaze on two of the bowls — can you send replacements?", unread: true, priority: "high", tags: ["order", "damaged"], createdAt: ago(4), updatedAt: ago(3) }),
     row("TKT-20261125-0006", { visitorName: "Tom Okafor", visitorEmail: "tom@okafor.dev", firstLine: "Do you ship to Ireland? The checkout only lists Germany and Austria.", unread: true, createdAt: ago(38), updatedAt: ago(38) }),
@@ -17,6 +19,7 @@
     row("TKT-20261125-0004", { visitorName: "Marco Bianchi", visitorEmail: "marco.bianchi@example.it", firstLine: "Is the large serving platter dishwasher safe?", status: "pending", createdAt: ago(400), updatedAt: ago(210) }),
     row("TKT-20261124-0012", { visitorName: "Priya Natarajan", visitorEmail: "priya@natarajan.in", firstLine: "Workshop booking for 6 people on Saturday the 5th — is there still space?", tags: ["workshop"], priority: "urgent", createdAt: ago(1500), updatedAt: ago(1420) }),
     row("TKT-20261124-0009", { visitorName: "", visitorEmail: "j.doe@example.com", firstLine: "Invoice needed for company purchase", channel: "email", site: null, createdAt: ago(1700), updatedAt: ago(1650) }),
+    row("TKT-20261124-0010", { visitorName: "Jonas Weber", visitorEmail: "jonas@weber.example", firstLine: "Can you remind me when the winter collection is back in stock?", snoozedUntil: ahead(18 * 60), createdAt: ago(2000), updatedAt: ago(1900) }),
     row("TKT-20261122-0003", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "Question about the blue glaze mugs", status: "closed", createdAt: ago(4300), updatedAt: ago(4200) }),
     row("TKT-20261119-0001", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "Can I pick up my order in person?", status: "closed", createdAt: ago(9000), updatedAt: ago(8800) }),
     row("TKT-20261118-0002", { visitorName: "Ben Carter", visitorEmail: "ben@carter.co.uk", firstLine: "Lost parcel — tracking has not moved since Monday", status: "pending", tags: ["shipping"], createdAt: ago(10100), updatedAt: ago(9900) }),
@@ -63,16 +66,19 @@
     sync: problems ? { state: "error", message: "imap.gmail.com: authentication failed (wrong password or app password revoked)" } : { state: configured ? "ok" : "off", message: null },
     notificationsPaused: false, startAtLogin: true,
   };
-  const count = (s) => tickets.filter((t) => t.status === s).length;
+  const count = (s) => tickets.filter((t) => t.status === s && !(s === "open" && snoozed(t))).length;
+  const at = (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const morning = (days) => { const d = new Date(); d.setDate(d.getDate() + days); d.setHours(8, 0, 0, 0); return d; };
+  const label = (d) => d.toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).replace(",", "");
   const callbacks = new Map();
   const listeners = {};
   let nextCb = 1;
   const commands = {
     list_tickets: ({ query }) => tickets
-      .filter((t) => query.status === "all" || t.status === query.status)
+      .filter((t) => query.status === "all" || (query.status === "snoozed" ? snoozed(t) : t.status === query.status && !(query.status === "open" && snoozed(t))))
       .filter((t) => !query.search || JSON.stringify(t).toLowerCase().includes(query.search.toLowerCase()))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
-    counts: () => ({ open: count("open"), pending: count("pending"), closed: count("closed"), unread: tickets.filter((t) => t.unread).length }),
+    counts: () => ({ open: count("open"), pending: count("pending"), closed: count("closed"), unread: tickets.filter((t) => t.unread).length, snoozed: tickets.filter(snoozed).length }),
     get_ticket: ({ ticketId }) => detailFor(ticketId),
     send_reply: ({ ticketId, text }) => {
       (messages[ticketId] = messages[ticketId] || detailFor(ticketId).messages).push({ id: Date.now(), direction: "out", from: "Maria Rossi", to: "", subject: null, text, body: text, html: null, state: "queued", at: new Date().toISOString(), attachments: [] });
@@ -84,6 +90,18 @@
     },
     set_status: ({ ticketId, status }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { status }),
     set_priority: ({ ticketId, priority }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { priority }),
+    snooze_ticket: ({ ticketId, until }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { status: "open", snoozedUntil: until }),
+    unsnooze_ticket: ({ ticketId }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { snoozedUntil: null }),
+    snooze_choices: () => {
+      const later = new Date(Math.ceil((Date.now() + 3 * 3600000) / 3600000) * 3600000);
+      const monday = morning(((8 - new Date().getDay()) % 7) || 7);
+      const picks = later.getDate() === new Date().getDate() && later.getHours() <= 21 && later.getHours() > 0
+        ? [{ key: "later_today", label: "Later today", at: label(later), until: at(later) }] : [];
+      return picks.concat(
+        { key: "tomorrow", label: "Tomorrow morning", at: label(morning(1)), until: at(morning(1)) },
+        { key: "next_week", label: "Next week", at: label(monday), until: at(monday) },
+      );
+    },
     set_tags: ({ ticketId, tags }) => Object.assign(tickets.find((t) => t.ticketId === ticketId), { tags }),
     save_attachment: ({ id }) => `/home/maria/Downloads/attachment-${id}.jpg`,
     canned_replies: () => canned,

@@ -6,6 +6,7 @@ import { api, toApiError, type ApiError } from "./api";
 import { EnvContext, type Env } from "./context";
 import { refreshFor, refresher, type Refresh } from "./lib/events";
 import { isTyping, keepCursor, keyAction, moveCursor } from "./lib/keys";
+import { isSnoozed, wakeTime } from "./lib/time";
 import { CannedManager } from "./components/CannedManager";
 import type { ComposeMode } from "./components/Composer";
 import { EmptyInbox } from "./components/EmptyInbox";
@@ -23,6 +24,14 @@ import { ErrorBanner, Toasts, type Toast } from "./components/Toasts";
 export function ticketFromUrl(search: string): string | null {
   const id = new URLSearchParams(search).get("ticket");
   return id && /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : null;
+}
+
+/** Whether `row` still belongs in the list under `filter` (else the list reloads). */
+export function rowFits(row: TicketRow, filter: Filter, now: Date): boolean {
+  const snoozed = isSnoozed(row.snoozedUntil, now);
+  if (filter === "all") return true;
+  if (filter === "snoozed") return snoozed;
+  return row.status === filter && !(filter === "open" && snoozed);
 }
 
 export function App() {
@@ -51,6 +60,8 @@ export function App() {
   const [settingsSection, setSettingsSection] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const [cannedSheet, setCannedSheet] = useState(false);
+  const [snoozeOpen, setSnoozeOpen] = useState(false);
+  useEffect(() => setSnoozeOpen(false), [openId]);
   const [canned, setCanned] = useState<CannedReply[] | null>(null);
   const [errorMsg, setErrorMsg] = useState<string | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -58,8 +69,8 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   // Latest values for callbacks registered once (events, keys).
-  const live = useRef({ filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet });
-  live.current = { filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet };
+  const live = useRef({ filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen });
+  live.current = { filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen };
   const listSeq = useRef(0);
   const detailSeq = useRef(0);
 
@@ -178,10 +189,22 @@ export function App() {
       setRows((rs) => rs && rs.map((r) => (r.ticketId === row.ticketId ? row : r)));
       loadCounts();
       const c = live.current;
-      if (c.filter !== "all" && row.status !== c.filter) loadList(c.filter, c.search);
+      if (!rowFits(row, c.filter, new Date())) loadList(c.filter, c.search);
     },
     [loadCounts, loadList],
   );
+  const snoozeTicket = (id: string, until: string) =>
+    api.snoozeTicket(id, until).then((row) => {
+      setSnoozeOpen(false);
+      applyRow(row);
+      notify(`Snoozed until ${wakeTime(until, new Date(), settings?.owner.timezone)}`);
+    }, fail);
+  const unsnoozeTicket = (id: string) =>
+    api.unsnoozeTicket(id).then((row) => {
+      setSnoozeOpen(false);
+      applyRow(row);
+      notify(`${id} is back in Open`);
+    }, fail);
   const setTicketStatus = (id: string, s: Status) => api.setStatus(id, s).then(applyRow, fail);
   const setTicketPriority = (id: string, p: Priority) => api.setPriority(id, p).then(applyRow, fail);
   const setTicketTags = (id: string, t: string[]) => api.setTags(id, t).then(applyRow, fail);
@@ -220,6 +243,7 @@ export function App() {
       const c = live.current;
       if (a.type === "escape") {
         if (c.help) setHelp(false);
+        else if (c.snoozeOpen) setSnoozeOpen(false);
         else if (c.failedSheet) setFailedSheet(false);
         else if (c.cannedSheet) setCannedSheet(false);
         else if (c.view === "settings") setView("inbox");
@@ -261,6 +285,12 @@ export function App() {
           }
           break;
         }
+        case "snooze":
+          if (c.detail) {
+            e.preventDefault();
+            setSnoozeOpen(!c.snoozeOpen);
+          }
+          break;
         case "search":
           e.preventDefault();
           searchRef.current?.focus();
@@ -401,6 +431,10 @@ export function App() {
               onResend={(id) => resend(id)}
               onShowFailed={() => setFailedSheet(true)}
               resending={resending}
+              snoozeOpen={snoozeOpen}
+              onSnoozeOpen={setSnoozeOpen}
+              onSnooze={(until) => detail && snoozeTicket(detail.ticket.ticketId, until)}
+              onUnsnooze={() => detail && unsnoozeTicket(detail.ticket.ticketId)}
             />
           </>
         )}

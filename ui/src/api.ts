@@ -19,6 +19,7 @@ import type {
   SettingsInput,
   SavedWidget,
   SiteRow,
+  SnoozeChoice,
   Status,
   TicketDetail,
   TicketQuery,
@@ -65,6 +66,11 @@ export const api = {
   setPriority: (ticketId: string, priority: Priority) =>
     call<TicketRow>("set_priority", { ticketId, priority }),
   setTags: (ticketId: string, tags: string[]) => call<TicketRow>("set_tags", { ticketId, tags }),
+  /** Hides the ticket from Open until `until` (RFC 3339); a pending or closed ticket reopens. */
+  snoozeTicket: (ticketId: string, until: string) => call<TicketRow>("snooze_ticket", { ticketId, until }),
+  unsnoozeTicket: (ticketId: string) => call<TicketRow>("unsnooze_ticket", { ticketId }),
+  /** The Snooze menu's quick picks, computed by the core in the owner's zone. */
+  snoozeChoices: () => call<SnoozeChoice[]>("snooze_choices"),
   saveAttachment: (id: number) => call<string>("save_attachment", { id }),
   cannedReplies: () => call<CannedReply[]>("canned_replies"),
   saveCannedReply: (id: number | null, title: string, body: string) =>

@@ -21,7 +21,7 @@ beforeEach(() => {
   threads = { "T-1": ["one"], "T-2": ["two"], "T-3": ["three"] };
   a.getSettings.mockResolvedValue(settings());
   a.appStatus.mockResolvedValue(status());
-  a.counts.mockResolvedValue({ open: 3, pending: 0, closed: 0, unread: 3 });
+  a.counts.mockResolvedValue({ open: 3, pending: 0, closed: 0, unread: 3, snoozed: 0 });
   a.listTickets.mockImplementation(async () => rows);
   a.getTicket.mockImplementation(async (id: string) => detail(rows.find((r) => r.ticketId === id)!, threads[id]));
   a.setStatus.mockImplementation(async (id: string, s: string) => ({ ...rows.find((r) => r.ticketId === id)!, status: s }));
@@ -131,7 +131,7 @@ describe("App", () => {
 
   it("shows the empty state, and the ApiError message when listing fails", async () => {
     fake.current!.api.listTickets.mockResolvedValue([]);
-    fake.current!.api.counts.mockResolvedValue({ open: 0, pending: 0, closed: 0, unread: 0 });
+    fake.current!.api.counts.mockResolvedValue({ open: 0, pending: 0, closed: 0, unread: 0, snoozed: 0 });
     await mount();
     expect(byId("empty-state")!.textContent).toContain("No tickets yet");
     expect(byId("ticket-list")).not.toBeNull();

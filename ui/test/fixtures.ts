@@ -5,7 +5,7 @@ import type { AppStatus, FailedMail, MailStatus, Settings, TicketDetail, TicketR
 export const row = (id: string, o: Partial<TicketRow> = {}): TicketRow => ({
   ticketId: id, status: "open", priority: "normal", channel: "web", site: "Shop", visitorName: `Visitor ${id.slice(-1)}`,
   visitorEmail: `v${id.slice(-1)}@example.com`, firstLine: `question ${id}`, unread: true, tags: [], spam: false,
-  createdAt: "2026-11-25T10:00:00Z", updatedAt: "2026-11-25T10:00:00Z", ...o,
+  createdAt: "2026-11-25T10:00:00Z", updatedAt: "2026-11-25T10:00:00Z", snoozedUntil: null, ...o,
 });
 
 export const settings = (configured = true): Settings => ({
@@ -49,7 +49,8 @@ export function fakeApi() {
     setPriority: vi.fn(), setTags: vi.fn(), saveAttachment: vi.fn(), cannedReplies: vi.fn(), saveCannedReply: vi.fn(),
     deleteCannedReply: vi.fn(), fillCannedReply: vi.fn(async (id: number) => `filled ${id}`), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), checkPublicUrl: vi.fn(), listSites: vi.fn(),
     addSite: vi.fn(), editSite: vi.fn(), rotateSiteToken: vi.fn(), removeSite: vi.fn(), saveWidget: vi.fn(), appStatus: vi.fn(), mailStatus: vi.fn(async () => mailStatus()), tunnelStatus: vi.fn(async () => ({ state: "not_configured" })), resendMail: vi.fn(), resendFailed: vi.fn(),
-    setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(),
+    setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(), snoozeTicket: vi.fn(), unsnoozeTicket: vi.fn(),
+    snoozeChoices: vi.fn(async () => [] as unknown[]),
     onEvent: vi.fn(async (h: (e: unknown) => void) => {
       handlers.event = h;
       return () => {};

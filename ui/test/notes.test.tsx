@@ -120,7 +120,7 @@ describe("the window", () => {
     const t = row("T-1");
     a.getSettings.mockResolvedValue(settings());
     a.appStatus.mockResolvedValue(status());
-    a.counts.mockResolvedValue({ open: 1, pending: 0, closed: 0, unread: 1 });
+    a.counts.mockResolvedValue({ open: 1, pending: 0, closed: 0, unread: 1, snoozed: 0 });
     a.listTickets.mockResolvedValue([t]);
     a.getTicket.mockResolvedValue(detail(t));
     a.cannedReplies.mockResolvedValue([]);

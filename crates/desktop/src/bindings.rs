@@ -30,6 +30,7 @@ pub fn typescript() -> String {
         TicketDetail::decl(),
         TicketQuery::decl(),
         Counts::decl(),
+        deskbell::domain::snooze::SnoozeChoice::decl(),
         OutgoingFile::decl(),
         CannedReply::decl(),
         SiteRow::decl(),

@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use ts_rs::TS;
 
-/// A status filter for the list: one status, or all of them.
+/// A status filter for the list: one status, the snoozed tickets, or all of them. `open` is
+/// the waiting list: snoozed tickets are left out of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum StatusFilter {
     Open,
     Pending,
     Closed,
+    Snoozed,
     All,
 }
 
@@ -27,7 +29,7 @@ impl StatusFilter {
             Self::Open => Some(Status::Open),
             Self::Pending => Some(Status::Pending),
             Self::Closed => Some(Status::Closed),
-            Self::All => None,
+            Self::Snoozed | Self::All => None,
         }
     }
 }
@@ -50,6 +52,8 @@ pub struct TicketRow {
     pub created_at: String,
     /// RFC 3339 UTC
     pub updated_at: String,
+    /// RFC 3339 UTC: hidden from the waiting list until then; null when not snoozed
+    pub snoozed_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -116,6 +120,8 @@ pub struct Counts {
     pub pending: u32,
     pub closed: u32,
     pub unread: u32,
+    /// snoozed now (not counted in `open`)
+    pub snoozed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -177,6 +183,7 @@ impl From<&domain::Ticket> for TicketRow {
             spam: t.spam,
             created_at: rfc3339(t.created_at),
             updated_at: rfc3339(t.updated_at),
+            snoozed_until: t.snoozed_until.map(rfc3339),
         }
     }
 }
@@ -230,6 +237,7 @@ impl From<deskbell::inbox::Counts> for Counts {
             pending: n(c.pending),
             closed: n(c.closed),
             unread: n(c.unread),
+            snoozed: n(c.snoozed),
         }
     }
 }

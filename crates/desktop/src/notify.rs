@@ -1,5 +1,5 @@
 //! Desktop notifications (freedesktop, through notify-rust) for a new ticket (never spam), a
-//! visitor's reply (title, visitor, first line) and a bounce of mail Deskbell sent (address,
+//! visitor's reply (title, visitor, first line), a snoozed ticket whose time came and a bounce of mail Deskbell sent (address,
 //! reason). Clicking one opens that ticket. Paused → none.
 //! No session bus or no daemon → notify-rust fails at once; we log it and carry on.
 //!
@@ -37,6 +37,15 @@ pub fn content(event: &Event) -> Option<(String, String, String)> {
         } => Some((
             ticket_id.clone(),
             format!("Reply from {from}"),
+            format!("{first_line}\n{ticket_id}"),
+        )),
+        Event::TicketWoke {
+            ticket_id,
+            visitor,
+            first_line,
+        } => Some((
+            ticket_id.clone(),
+            format!("Snooze over: {visitor}"),
             format!("{first_line}\n{ticket_id}"),
         )),
         Event::MailBounced {
@@ -162,6 +171,19 @@ mod tests {
         assert_eq!(id, "TKT-20261125-0001");
         assert_eq!(summary, "Reply from ana@example.com");
         assert!(body.starts_with("Thanks!"));
+    }
+
+    #[test]
+    fn a_woken_snooze_notifies_and_opens_its_ticket() {
+        let woke = Event::TicketWoke {
+            ticket_id: "TKT-20261125-0003".into(),
+            visitor: "Ana".into(),
+            first_line: "My order is late".into(),
+        };
+        let (id, summary, body) = content(&woke).unwrap();
+        assert_eq!(id, "TKT-20261125-0003");
+        assert_eq!(summary, "Snooze over: Ana");
+        assert_eq!(body, "My order is late\nTKT-20261125-0003");
     }
 
     #[test]

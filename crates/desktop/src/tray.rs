@@ -203,8 +203,10 @@ pub fn refresh_soon<A: TrayActions>(app: &Arc<A>) {
     };
     let app = app.clone();
     tokio::spawn(async move {
+        // The waiting list: snoozed tickets are left out until they wake.
         let filter = Filter {
             status: Some(Status::Open),
+            snoozed: false,
             include_spam: false,
             limit: None,
         };

@@ -183,6 +183,53 @@ async fn every_command_runs_through_the_dispatcher() {
         .await;
     assert_eq!(row["tags"], json!(["billing", "vip"]));
 
+    // Snooze: the quick picks, snoozed out of the waiting list, listed apart, unsnoozed.
+    let choices = h.ok("snooze_choices", Value::Null).await;
+    let choices = choices.as_array().unwrap();
+    assert!(choices.len() >= 2, "{choices:?}");
+    assert_eq!(choices.last().unwrap()["key"], "next_week");
+    let until = choices.last().unwrap()["until"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let row = h
+        .ok("snooze_ticket", json!({"ticketId": id, "until": until}))
+        .await;
+    assert_eq!(row["status"], "open", "a pending ticket reopens as snoozed");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(row["snoozedUntil"].as_str().unwrap()).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&until).unwrap()
+    );
+    let snoozed = json!({"query": {"status": "snoozed", "search": ""}});
+    assert_eq!(
+        h.ok("list_tickets", snoozed.clone()).await[0]["ticketId"],
+        id
+    );
+    let open = json!({"query": {"status": "open", "search": ""}});
+    assert_eq!(h.ok("list_tickets", open).await, json!([]));
+    let counts = h.ok("counts", Value::Null).await;
+    assert_eq!(
+        (counts["open"].as_u64(), counts["snoozed"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let past = h
+        .call(
+            "snooze_ticket",
+            json!({"ticketId": id, "until": "2000-01-01T00:00:00Z"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(past.code, "invalid");
+    assert!(past.message.contains("has passed"), "{}", past.message);
+    let garbled = h
+        .call("snooze_ticket", json!({"ticketId": id, "until": "soon"}))
+        .await
+        .unwrap_err();
+    assert_eq!(garbled.code, "invalid");
+    let row = h.ok("unsnooze_ticket", json!({"ticketId": id})).await;
+    assert_eq!(row["snoozedUntil"], Value::Null);
+    assert_eq!(h.ok("list_tickets", snoozed).await, json!([]));
+
     let file = json!({"name": "label.txt", "contentType": "text/plain", "dataBase64": "aGVsbG8="});
     let reply = json!({"ticketId": id, "text": "It left today.", "files": [file]});
     let detail = h.ok("send_reply", reply).await;

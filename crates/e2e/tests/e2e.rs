@@ -320,6 +320,18 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     );
     s.screenshot(&shots().join("05-after-restart.png"));
 
+    // Snooze from the keyboard: z opens the menu on the open ticket, "Tomorrow morning" takes
+    // it out of the ticket lists (a closed ticket is reopened as snoozed) and into Snoozed.
+    s.execute(blur, vec![]);
+    let body = s.wait("body", WAIT);
+    s.type_text(&body, "z");
+    s.wait(&css("snooze-menu"), WAIT);
+    let tomorrow = format!("{}[data-key=\"tomorrow\"]", css("snooze-choice"));
+    s.click(&s.wait(&tomorrow, WAIT));
+    show_status(&s, "snoozed");
+    s.wait(&row(&id), WAIT);
+    s.screenshot(&shots().join("09-snoozed-view.png"));
+
     // Settings: "Test connection" with a wrong password says so.
     s.click(&s.wait(&css("settings-open"), WAIT));
     s.wait(&css("settings-view"), WAIT);

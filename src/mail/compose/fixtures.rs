@@ -25,6 +25,7 @@ pub(super) fn ticket(name: &str, issue: &str) -> Ticket {
         tags: Vec::new(),
         created_at: at,
         updated_at: at,
+        snoozed_until: None,
     }
 }
 

@@ -116,7 +116,9 @@ pub fn queue_reply(
         now,
     )?;
     conn.execute(
-        "UPDATE tickets SET status = 'pending', unread = 0, updated_at = ?2 WHERE id = ?1",
+        // Pending ends a snooze (only open tickets are snoozed: docs/architecture.md, "Snooze").
+        "UPDATE tickets SET status = 'pending', unread = 0, snoozed_until = NULL, updated_at = ?2
+         WHERE id = ?1",
         params![reply.ticket_row, at],
     )?;
     events::insert(

@@ -9,7 +9,7 @@ export type Channel = "web" | "email";
 
 export type Direction = "in" | "out" | "note";
 
-export type StatusFilter = "open" | "pending" | "closed" | "all";
+export type StatusFilter = "open" | "pending" | "closed" | "snoozed" | "all";
 
 export type TicketRow = { ticketId: string, status: Status, priority: Priority, channel: Channel, site: string | null, visitorName: string, visitorEmail: string, firstLine: string, unread: boolean, tags: Array<string>, spam: boolean, 
 /**
@@ -19,7 +19,11 @@ createdAt: string,
 /**
  * RFC 3339 UTC
  */
-updatedAt: string, };
+updatedAt: string, 
+/**
+ * RFC 3339 UTC: hidden from the waiting list until then; null when not snoozed
+ */
+snoozedUntil: string | null, };
 
 export type Attachment = { id: number, name: string, size: number, contentType: string, };
 
@@ -66,7 +70,29 @@ export type TicketQuery = { status: StatusFilter,
  */
 search: string, };
 
-export type Counts = { open: number, pending: number, closed: number, unread: number, };
+export type Counts = { open: number, pending: number, closed: number, unread: number, 
+/**
+ * snoozed now (not counted in `open`)
+ */
+snoozed: number, };
+
+export type SnoozeChoice = { 
+/**
+ * "later_today" | "tomorrow" | "next_week"
+ */
+key: string, 
+/**
+ * "Later today", "Tomorrow morning", "Next week"
+ */
+label: string, 
+/**
+ * The wake time in the owner's zone, as the menu shows it: "Tue 08:00".
+ */
+at: string, 
+/**
+ * The wake time, RFC 3339 UTC: what `snooze_ticket` takes.
+ */
+until: string, };
 
 export type OutgoingFile = { name: string, contentType: string, dataBase64: string, };
 
@@ -216,7 +242,7 @@ failedTotal: number,
  */
 failed: Array<FailedMail>, };
 
-export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "note_added", ticket_id: string, } | { "kind": "mail_bounced", ticket_id: string, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, } | { "kind": "tunnel_changed", tunnel: TunnelState, };
+export type DeskbellEvent = { "kind": "ticket_created", ticket_id: string, visitor: string, first_line: string, spam: boolean, } | { "kind": "ticket_updated", ticket_id: string, status: Status, priority: Priority, } | { "kind": "reply_received", ticket_id: string, from: string, first_line: string, } | { "kind": "mail_sent", ticket_id: string, mail: MailKind, to: string, } | { "kind": "send_failed", ticket_id: string, mail: MailKind, to: string, reason: string, } | { "kind": "ticket_woke", ticket_id: string, visitor: string, first_line: string, } | { "kind": "note_added", ticket_id: string, } | { "kind": "mail_bounced", ticket_id: string, to: string, reason: string, } | { "kind": "sync_error", folder: string, reason: string, } | { "kind": "tunnel_changed", tunnel: TunnelState, };
 
 export type OpenTicket = { ticketId: string, };
 

@@ -5,7 +5,7 @@ import { Icon } from "./Icon";
 import type { Filter } from "./Sidebar";
 
 export function EmptyInbox({ filter, counts, onSettings }: { filter: Filter; counts: Counts | null; onSettings: () => void }) {
-  const total = counts ? counts.open + counts.pending + counts.closed : 0;
+  const total = counts ? counts.open + counts.pending + counts.closed + counts.snoozed : 0;
   if (total === 0) {
     return (
       <div class="state" data-testid="empty-state" data-empty="new">
@@ -25,6 +25,7 @@ export function EmptyInbox({ filter, counts, onSettings }: { filter: Filter; cou
     open: ["All caught up", "No open tickets. Enjoy the quiet — new ones will ring the bell."],
     pending: ["Nothing pending", "Tickets waiting for the visitor's answer show up here."],
     closed: ["Nothing closed yet", "Close a ticket with e once it is solved."],
+    snoozed: ["Nothing snoozed", "Snooze a ticket with z: it leaves Open and comes back by itself."],
     all: ["No tickets", ""],
   };
   const [title, sub] = text[filter];

@@ -27,6 +27,7 @@ const PATHS: Record<string, JSX.Element> = {
     </>
   ),
   check: <path d="M20 6 9 17l-5-5" />,
+  moon: <path d="M20 14.5A8 8 0 1 1 9.5 4a6.5 6.5 0 0 0 10.5 10.5Z" />,
   layers: (
     <>
       <path d="m12 2 10 5-10 5L2 7l10-5Z" />

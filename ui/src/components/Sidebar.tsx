@@ -1,22 +1,24 @@
 // Left pane: the brand, status filters with counts, and the footer with mail/sync/tunnel health,
 // notification pause, settings and help.
-import type { AppStatus, Counts, MailStatus, Status, TunnelState } from "../bindings";
+import type { AppStatus, Counts, MailStatus, StatusFilter, TunnelState } from "../bindings";
 import { Icon, type IconName } from "./Icon";
 import { MailStatusLines } from "./MailPanel";
 import { TunnelLine } from "./TunnelLine";
 
-export type Filter = Status | "all";
+/** A status, the snoozed tickets (open ones hidden until a time; "open" leaves them out), or all. */
+export type Filter = StatusFilter;
 
 const FILTERS: { value: Filter; label: string; icon: IconName }[] = [
   { value: "open", label: "Open", icon: "inbox" },
   { value: "pending", label: "Pending", icon: "clock" },
   { value: "closed", label: "Closed", icon: "check" },
+  { value: "snoozed", label: "Snoozed", icon: "moon" },
   { value: "all", label: "All tickets", icon: "layers" },
 ];
 
 export function filterCount(c: Counts | null, f: Filter): number | null {
   if (!c) return null;
-  return f === "all" ? c.open + c.pending + c.closed : c[f];
+  return f === "all" ? c.open + c.pending + c.closed + c.snoozed : c[f];
 }
 
 export function Sidebar(props: {

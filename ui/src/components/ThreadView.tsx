@@ -6,6 +6,9 @@ import type { ApiError } from "../api";
 import { BounceBanners } from "./BounceBanner";
 import { Composer, type ComposeMode } from "./Composer";
 import { Icon } from "./Icon";
+import { SnoozeMenu } from "./SnoozeMenu";
+import { useEnv, useNow } from "../context";
+import { isSnoozed, wakeTime } from "../lib/time";
 import { TagsEditor } from "./TagsEditor";
 import { ThreadEntryView } from "./ThreadEntryView";
 import { VisitorCard } from "./VisitorCard";
@@ -34,8 +37,15 @@ export function ThreadView(props: {
   onResend?: (mailId: number) => void;
   onShowFailed?: () => void;
   resending?: boolean;
+  /** the Snooze menu (key z) is open */
+  snoozeOpen?: boolean;
+  onSnoozeOpen?: (open: boolean) => void;
+  onSnooze?: (until: string) => void;
+  onUnsnooze?: () => void;
 }) {
   const { detail } = props;
+  const { timezone } = useEnv();
+  const now = useNow();
   const scroller = useRef<HTMLDivElement>(null);
   const count = detail?.messages.length ?? 0;
   const lastId = useRef<string | null>(null);
@@ -104,6 +114,11 @@ export function ThreadView(props: {
             <span aria-hidden="true">·</span>
             <span class="ellipsis">{t.channel === "web" ? `Website${t.site ? ` · ${t.site}` : ""}` : "Email"}</span>
             {t.spam && <span class="prio spam">marked as spam</span>}
+            {t.snoozedUntil && isSnoozed(t.snoozedUntil, now) && (
+              <span class="snoozed-until" data-testid="snoozed-until" title={t.snoozedUntil}>
+                Snoozed until {wakeTime(t.snoozedUntil, now, timezone)}
+              </span>
+            )}
           </div>
         </div>
         <div class="controls">
@@ -133,6 +148,13 @@ export function ThreadView(props: {
               <option value="urgent">Urgent</option>
             </select>
           </label>
+          <SnoozeMenu
+            ticket={t}
+            open={props.snoozeOpen ?? false}
+            onOpenChange={props.onSnoozeOpen ?? (() => {})}
+            onSnooze={props.onSnooze ?? (() => {})}
+            onUnsnooze={props.onUnsnooze ?? (() => {})}
+          />
           {t.status !== "closed" && (
             <button class="btn small" onClick={() => props.onStatus("closed")} title="Close ticket (e)" data-testid="close-ticket">
               <Icon name="check" size={14} /> Close <kbd class="hint">e</kbd>

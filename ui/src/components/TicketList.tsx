@@ -9,7 +9,7 @@ import { SearchBox } from "./SearchBox";
 import { TicketRowView } from "./TicketRowView";
 import type { Filter } from "./Sidebar";
 
-const TITLES: Record<Filter, string> = { open: "Open", pending: "Pending", closed: "Closed", all: "All tickets" };
+const TITLES: Record<Filter, string> = { open: "Open", pending: "Pending", closed: "Closed", snoozed: "Snoozed", all: "All tickets" };
 
 export function TicketList(props: {
   filter: Filter;

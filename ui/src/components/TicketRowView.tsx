@@ -1,5 +1,7 @@
 // One dense list row: unread mark, status dot, visitor, age, first line, tags.
 import type { TicketRow } from "../bindings";
+import { useEnv, useNow } from "../context";
+import { isSnoozed, wakeTime } from "../lib/time";
 import { RelTime } from "./RelTime";
 
 export function TicketRowView(props: {
@@ -9,6 +11,9 @@ export function TicketRowView(props: {
   onOpen: (id: string) => void;
 }) {
   const { row } = props;
+  const { timezone } = useEnv();
+  const now = useNow();
+  const snoozedUntil = row.snoozedUntil && isSnoozed(row.snoozedUntil, now) ? row.snoozedUntil : null;
   const cls = ["row", row.unread && "unread", props.selected && "selected", props.open && "open-row"]
     .filter(Boolean)
     .join(" ");
@@ -32,7 +37,13 @@ export function TicketRowView(props: {
             <span class={`prio ${row.priority}`}>{row.priority}</span>
           )}
           {row.spam && <span class="prio spam">spam</span>}
-          <RelTime at={row.updatedAt} class="row-age" />
+          {snoozedUntil ? (
+            <span class="row-age" data-testid="row-snoozed" title={`Snoozed until ${wakeTime(snoozedUntil, now, timezone)}`}>
+              until {wakeTime(snoozedUntil, now, timezone)}
+            </span>
+          ) : (
+            <RelTime at={row.updatedAt} class="row-age" />
+          )}
         </div>
         <div class="row-line">{row.firstLine || <em>(no text)</em>}</div>
         {(row.tags.length > 0 || row.site) && (

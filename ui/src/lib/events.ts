@@ -21,6 +21,7 @@ export function refreshFor(e: DeskbellEvent, openTicketId: string | null): Refre
       return { list: true, counts: true, thread: false, status: false };
     case "ticket_updated":
     case "reply_received":
+    case "ticket_woke":
       return { list: true, counts: true, thread: isOpen, status: false };
     case "mail_sent":
     case "send_failed":

@@ -7,6 +7,7 @@ export type KeyAction =
   | { type: "reply" }
   | { type: "note" }
   | { type: "close-ticket" }
+  | { type: "snooze" }
   | { type: "search" }
   | { type: "help" }
   | { type: "escape" };
@@ -25,6 +26,7 @@ export const SHORTCUTS: { keys: string[]; label: string }[] = [
   { keys: ["r"], label: "Reply (focus the composer)" },
   { keys: ["n"], label: "Write an internal note (never sent)" },
   { keys: ["e"], label: "Close the open ticket" },
+  { keys: ["z"], label: "Snooze the open ticket (or unsnooze it)" },
   { keys: ["/"], label: "Search" },
   { keys: ["Ctrl", "Enter"], label: "Send the reply (or add the note)" },
   { keys: ["?"], label: "This help" },
@@ -62,6 +64,8 @@ export function keyAction(e: KeyInput, typing: boolean): KeyAction | null {
       return { type: "note" };
     case "e":
       return { type: "close-ticket" };
+    case "z":
+      return { type: "snooze" };
     case "/":
       return { type: "search" };
     case "?":

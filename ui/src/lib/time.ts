@@ -90,3 +90,22 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** Whether a ticket's `snoozedUntil` is still ahead of `now` (a past one is waking). */
+export function isSnoozed(snoozedUntil: string | null | undefined, now: Date): boolean {
+  if (!snoozedUntil) return false;
+  const t = Date.parse(snoozedUntil);
+  return !Number.isNaN(t) && t > now.getTime();
+}
+
+/** A wake time in the owner's zone: "Tue 08:00" within the coming week, else "Tue 12 Mar 08:00". */
+export function wakeTime(iso: string, now: Date, tz?: string | null): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return "";
+  const zone = safeZone(tz);
+  const f = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, ...o }).format(t);
+  const day = f({ weekday: "short" });
+  const hm = f({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  if (daysBetween(now, t, zone) < 7) return `${day} ${hm}`;
+  return `${day} ${f({ day: "numeric" })} ${f({ month: "short" })} ${hm}`;
+}

@@ -57,6 +57,9 @@ routes! {
     tickets::add_note(ticket_id: String, text: String);
     tickets::set_status(ticket_id: String, status: deskbell::domain::Status);
     tickets::set_priority(ticket_id: String, priority: deskbell::domain::Priority);
+    tickets::snooze_ticket(ticket_id: String, until: String);
+    tickets::unsnooze_ticket(ticket_id: String);
+    tickets::snooze_choices();
     tickets::set_tags(ticket_id: String, tags: Vec<String>);
     tickets::save_attachment(id: i64);
     tickets::canned_replies();

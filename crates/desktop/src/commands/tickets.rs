@@ -4,6 +4,7 @@ use super::{api_error, Result};
 use crate::dto::*;
 use crate::Host;
 use base64::Engine;
+use deskbell::domain::snooze::SnoozeChoice;
 use deskbell::domain::{CannedReply, Priority, Status, TicketId};
 use deskbell::inbox::Filter;
 use deskbell_wire::ApiError;
@@ -16,6 +17,7 @@ fn ticket_id(id: &str) -> Result<TicketId> {
 pub async fn list_tickets(host: &impl Host, query: TicketQuery) -> Result<Vec<TicketRow>> {
     let filter = Filter {
         status: query.status.status(),
+        snoozed: query.status == StatusFilter::Snoozed,
         include_spam: false,
         limit: Some(500),
     };
@@ -99,6 +101,31 @@ pub async fn set_status(host: &impl Host, ticket_id: String, status: Status) -> 
     let inbox = host.core().inbox();
     let t = inbox.set_ticket(&id, Some(status), None).await;
     Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+/// Hides the ticket from the waiting list until `until` (RFC 3339); it comes back by itself.
+pub async fn snooze_ticket(
+    host: &impl Host,
+    ticket_id: String,
+    until: String,
+) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let until = chrono::DateTime::parse_from_rfc3339(&until)
+        .map_err(|_| ApiError::new("invalid", format!("{until:?} is not a time (RFC 3339)")))?;
+    let inbox = host.core().inbox();
+    let t = inbox.snooze(&id, until.to_utc()).await;
+    Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+pub async fn unsnooze_ticket(host: &impl Host, ticket_id: String) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let t = host.core().inbox().unsnooze(&id).await;
+    Ok(TicketRow::from(&t.map_err(api_error)?))
+}
+
+/// The Snooze menu's quick picks now, in the owner's zone.
+pub async fn snooze_choices(host: &impl Host) -> Result<Vec<SnoozeChoice>> {
+    Ok(host.core().inbox().snooze_choices())
 }
 
 pub async fn set_priority(
