@@ -5,7 +5,8 @@ import type { AppStatus, CannedReply, Counts, MailStatus, Priority, Settings, St
 import { api, toApiError, type ApiError } from "./api";
 import { EnvContext, type Env } from "./context";
 import { refreshFor, refresher, type Refresh } from "./lib/events";
-import { isTyping, keepCursor, keyAction, moveCursor } from "./lib/keys";
+import { keepCursor } from "./lib/keys";
+import { useInboxKeys } from "./lib/inboxKeys";
 import { isSnoozed, wakeTime } from "./lib/time";
 import { CannedManager } from "./components/CannedManager";
 import type { ComposeMode } from "./components/Composer";
@@ -235,72 +236,25 @@ export function App() {
     }, fail);
   };
 
-  // Keys
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const a = keyAction(e, isTyping(e.target));
-      if (!a) return;
-      const c = live.current;
-      if (a.type === "escape") {
-        if (c.help) setHelp(false);
-        else if (c.snoozeOpen) setSnoozeOpen(false);
-        else if (c.failedSheet) setFailedSheet(false);
-        else if (c.cannedSheet) setCannedSheet(false);
-        else if (c.view === "settings") setView("inbox");
-        else (document.activeElement as HTMLElement | null)?.blur?.();
-        return;
-      }
-      if (a.type === "help") {
-        e.preventDefault();
-        setHelp(true);
-        return;
-      }
-      if (c.help || c.cannedSheet || c.failedSheet || c.view !== "inbox") return;
-      const ids = (c.rows ?? []).map((r) => r.ticketId);
-      switch (a.type) {
-        case "move":
-          e.preventDefault();
-          setCursor(moveCursor(ids, c.cursor, a.delta));
-          break;
-        case "open":
-          if ((e.target as HTMLElement | null)?.tagName === "BUTTON") return; // Enter on a button clicks it
-          if (c.cursor) {
-            e.preventDefault();
-            openTicket(c.cursor);
-          }
-          break;
-        case "reply":
-        case "note":
-          if (c.detail) {
-            e.preventDefault();
-            setComposeMode(a.type);
-            replyRef.current?.focus();
-          }
-          break;
-        case "close-ticket": {
-          const id = c.openId ?? c.cursor;
-          if (id) {
-            e.preventDefault();
-            setTicketStatus(id, "closed").then(() => notify(`${id} closed`));
-          }
-          break;
-        }
-        case "snooze":
-          if (c.detail) {
-            e.preventDefault();
-            setSnoozeOpen(!c.snoozeOpen);
-          }
-          break;
-        case "search":
-          e.preventDefault();
-          searchRef.current?.focus();
-          searchRef.current?.select();
-          break;
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [openTicket]);
+  // Keys (lib/inboxKeys.ts): the handler reads the live state, so it is installed once.
+  useInboxKeys(live, {
+    setHelp,
+    setSnoozeOpen,
+    setFailedSheet,
+    setCannedSheet,
+    closeSettings: () => setView("inbox"),
+    setCursor,
+    openTicket,
+    compose: (mode) => {
+      setComposeMode(mode);
+      replyRef.current?.focus();
+    },
+    closeTicket: (id) => setTicketStatus(id, "closed").then(() => notify(`${id} closed`)),
+    focusSearch: () => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+  });
 
   const env: Env = useMemo(() => ({ timezone: settings?.owner.timezone ?? null, notify }), [settings?.owner.timezone, notify]);
 
