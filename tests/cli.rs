@@ -48,6 +48,18 @@ async fn start_core(dir: &Path) -> deskbell::Deskbell {
     deskbell::Deskbell::start(&cfg, dir).await.unwrap()
 }
 
+/// Posts `body` to the running listener's `/tickets/create`; the HTTP status.
+async fn post_ticket(app: &deskbell::Deskbell, body: serde_json::Value) -> u16 {
+    reqwest::Client::new()
+        .post(format!("http://{}/tickets/create", app.intake_addr()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 #[test]
 fn site_add_prints_token_and_snippet_and_lists() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,22 +240,14 @@ fn site_edit_renames_and_replaces_origins() {
 async fn site_rotate_token_and_remove_take_effect_on_a_running_listener() {
     let dir = tempfile::tempdir().unwrap();
     let app = start_core(dir.path()).await;
-    let url = format!("http://{}/tickets/create", app.intake_addr());
     let post = |token: String| {
-        let url = url.clone();
-        async move {
-            reqwest::Client::new()
-                .post(url)
-                .json(&serde_json::json!({
-                    "bot_token": token, "visitor_name": "Lin",
-                    "visitor_email": "lin@example.com", "issue": "Where is my parcel?"
-                }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
+        post_ticket(
+            &app,
+            serde_json::json!({
+                "bot_token": token, "visitor_name": "Lin",
+                "visitor_email": "lin@example.com", "issue": "Where is my parcel?"
+            }),
+        )
     };
     let site = ok_json(
         dir.path(),
@@ -328,17 +332,12 @@ async fn tickets_list_show_set() {
             .add_site("S", &["https://s.example".into()])
             .await
             .unwrap();
-        let resp = reqwest::Client::new()
-            .post(format!("http://{}/tickets/create", app.intake_addr()))
-            .json(&serde_json::json!({
-                "bot_token": site.bot_token, "visitor_name": "Lin", "visitor_email": "lin@example.com",
-                "visitor_phone": "555 0100", "issue": "Where is my parcel?\nOrder 1234",
-                "session_id": "sess-9"
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 201);
+        let body = serde_json::json!({
+            "bot_token": site.bot_token, "visitor_name": "Lin", "visitor_email": "lin@example.com",
+            "visitor_phone": "555 0100", "issue": "Where is my parcel?\nOrder 1234",
+            "session_id": "sess-9"
+        });
+        assert_eq!(post_ticket(&app, body).await, 201);
         app.stop().await;
     }
     let list = ok_json(dir.path(), &["tickets", "list", "--json"]);
@@ -750,16 +749,11 @@ async fn tickets_snooze_list_show_unsnooze() {
             .await
             .unwrap();
         for (name, issue) in [("Ana", "My order is late"), ("Bo", "Refund please")] {
-            let resp = reqwest::Client::new()
-                .post(format!("http://{}/tickets/create", app.intake_addr()))
-                .json(&serde_json::json!({
-                    "bot_token": site.bot_token, "visitor_name": name,
-                    "visitor_email": "v@example.com", "issue": issue,
-                }))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), 201);
+            let body = serde_json::json!({
+                "bot_token": site.bot_token, "visitor_name": name,
+                "visitor_email": "v@example.com", "issue": issue,
+            });
+            assert_eq!(post_ticket(&app, body).await, 201);
         }
         app.stop().await;
     }
