@@ -46,6 +46,8 @@ fn ticket_utf8() -> Ticket {
         created_at: at("2026-11-24T13:05:00Z"),
         updated_at: at("2026-11-24T13:05:00Z"),
         snoozed_until: None,
+        deleted_at: None,
+        merged_into: None,
     }
 }
 
@@ -71,6 +73,8 @@ fn ticket_ascii() -> Ticket {
         created_at: at("2026-03-02T17:30:00Z"),
         updated_at: at("2026-03-02T17:30:00Z"),
         snoozed_until: None,
+        deleted_at: None,
+        merged_into: None,
     }
 }
 

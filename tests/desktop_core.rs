@@ -54,7 +54,7 @@ async fn web(inbox: &Inbox, name: &str, email: &str, issue: &str) -> TicketId {
 
 async fn found(inbox: &Inbox, query: &str, status: Option<Status>) -> Vec<String> {
     let filter = Filter {
-        status,
+        status: status.map(Into::into).unwrap_or_default(),
         ..Filter::default()
     };
     let mut ids: Vec<String> = inbox

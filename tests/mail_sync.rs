@@ -990,3 +990,70 @@ async fn only_mail_to_the_support_address_becomes_a_ticket() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_merge_a_reply_to_the_sources_confirmation_lands_on_the_target() {
+    let (ms, owner, visitor, dir) = world();
+    let text = config(&ms, &owner, &ms.imap_config(&owner), "")
+        .replace("confirm_visitor = false", "confirm_visitor = true");
+    let app = start(dir.path(), &text).await;
+    let mut events = app.subscribe();
+    wait_synced(&app).await;
+    let target = post_ticket(&app, &visitor, "Where is my order #1042?").await;
+    let source = post_ticket(&app, &visitor, "Any news on order #1042?").await;
+
+    // The confirmation of the source, as the visitor's mailbox received it.
+    let got = ms.wait_for(&visitor, 2, Duration::from_secs(15));
+    let confirmation = got
+        .iter()
+        .map(|raw| mail_parser::MessageParser::default().parse(raw).unwrap())
+        .find(|m| m.subject().is_some_and(|s| s.contains(&source)))
+        .expect("the source's confirmation reached the visitor");
+    let conf_mid = confirmation.message_id().unwrap().to_string();
+    let reply_to = confirmation
+        .reply_to()
+        .or(confirmation.from())
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap()
+        .to_string();
+    let subject = confirmation.subject().unwrap().to_string();
+
+    app.inbox()
+        .merge(&source.parse().unwrap(), &target.parse().unwrap())
+        .await
+        .unwrap();
+
+    let (raw, mid) = visitor_reply(
+        &visitor,
+        &reply_to,
+        &subject,
+        &conf_mid,
+        1,
+        "It arrived today, thank you!",
+    );
+    ms.deliver(&visitor, &reply_to, &raw).await;
+    let e = wait_event(&mut events, Duration::from_secs(15), |e| {
+        matches!(e, Event::ReplyReceived { .. })
+    })
+    .await
+    .expect("the reply was imported");
+    let Event::ReplyReceived { ticket_id, .. } = e else {
+        unreachable!()
+    };
+    assert_eq!(ticket_id, target, "it lands on the target");
+    let view = app.inbox().ticket(&target.parse().unwrap()).await.unwrap();
+    assert!(view
+        .messages
+        .iter()
+        .any(|m| m.message_id.as_deref() == Some(mid.as_str())));
+    assert!(
+        view.messages
+            .iter()
+            .any(|m| m.message_id.as_deref() == Some(conf_mid.as_str())),
+        "the source's confirmation moved with its thread"
+    );
+    let s = app.inbox().ticket(&source.parse().unwrap()).await.unwrap();
+    assert_eq!(s.ticket.merged_into.as_deref(), Some(target.as_str()));
+    app.stop().await;
+}

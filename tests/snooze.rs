@@ -2,7 +2,7 @@
 //! through `Deskbell::start`'s waker (also when it came due while Deskbell was off), and at
 //! once when the visitor's reply is imported.
 
-use deskbell::domain::Status;
+use deskbell::domain::{Status, StatusFilter};
 use deskbell::inbox::Filter;
 use deskbell::mail::import::{import, Outcome};
 use deskbell::{Config, Event, Inbox};
@@ -53,8 +53,11 @@ fn ids(list: &[deskbell::domain::Ticket]) -> Vec<&str> {
 
 fn filter(status: Option<Status>, snoozed: bool) -> Filter {
     Filter {
-        status,
-        snoozed,
+        status: match (status, snoozed) {
+            (_, true) => StatusFilter::Snoozed,
+            (Some(s), false) => s.into(),
+            (None, false) => StatusFilter::All,
+        },
         ..Filter::default()
     }
 }

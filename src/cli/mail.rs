@@ -69,6 +69,10 @@ pub async fn run(setup: &Setup, cmd: MailCommand) -> Result<()> {
                 Outcome::Created { ticket_id } => {
                     ("new ticket".to_string(), Some(ticket_id.clone()))
                 }
+                Outcome::Blocked { ticket_id } => (
+                    "from a blocked sender: kept as spam".to_string(),
+                    Some(ticket_id.clone()),
+                ),
                 Outcome::Bounced { ticket_id, to, .. } => (
                     match to {
                         Some(to) => format!("bounce: did not reach {to}"),

@@ -58,6 +58,24 @@ enum Command {
     /// List, show and change tickets.
     #[command(subcommand)]
     Tickets(tickets::TicketsCommand),
+    /// Block a sender (ana@example.com) or a whole domain (@example.com): their later tickets
+    /// and mail are kept as spam and never notify. Tickets already here stay as they are.
+    Block {
+        address: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unblock a sender or domain.
+    Unblock {
+        address: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The blocked senders and domains.
+    Blocked {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub struct Setup {
@@ -119,6 +137,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Mail(c) => mail::run(&ctx, c).await,
         Command::Site(c) => site::run(&ctx, c).await,
         Command::Tickets(c) => tickets::run(&ctx, c).await,
+        Command::Block { address, json } => tickets::block(&ctx, &address, true, json).await,
+        Command::Unblock { address, json } => tickets::block(&ctx, &address, false, json).await,
+        Command::Blocked { json } => tickets::blocked(&ctx, json).await,
     }
 }
 

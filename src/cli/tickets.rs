@@ -1,4 +1,4 @@
-//! `deskbell tickets list|show|set|tag|note|snooze|unsnooze`.
+//! `deskbell tickets list|show|set|tag|note|snooze|unsnooze|merge|delete|restore|spam|not-spam`.
 
 use super::output::{print_json, table};
 use super::Setup;
@@ -6,45 +6,39 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use deskbell::domain::snooze::parse_duration;
-use deskbell::domain::{Direction, Priority, Status, TicketId};
+use deskbell::domain::{Direction, Priority, SortBy, Status, StatusFilter, TicketId};
 use deskbell::store::tickets::Filter;
-
-/// `--status`: a status, or `snoozed` (open tickets hidden until a time; `open` leaves them out).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListStatus {
-    Status(Status),
-    Snoozed,
-}
-
-impl std::str::FromStr for ListStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        if s.trim().eq_ignore_ascii_case("snoozed") {
-            return Ok(Self::Snoozed);
-        }
-        s.parse()
-            .map(Self::Status)
-            .map_err(|e: String| format!("{e}, snoozed"))
-    }
-}
 
 #[derive(Subcommand)]
 pub enum TicketsCommand {
-    /// Tickets, newest activity first (spam hidden unless --all).
+    /// Tickets, newest activity first; spam, trashed and merged tickets only in their views.
     List {
-        /// open (waiting: snoozed tickets left out), pending, closed, or snoozed (soonest
-        /// wake first).
-        #[arg(long)]
-        status: Option<ListStatus>,
+        /// open (waiting: snoozed tickets left out), pending, closed, snoozed (soonest wake
+        /// first), spam, trash (latest deleted first), or all (every status; the default).
+        #[arg(long, default_value = "all")]
+        status: StatusFilter,
         /// Only tickets containing every word (ticket, visitor, thread); the last word may be
         /// the start of a word.
         #[arg(long)]
         search: Option<String>,
-        /// Include tickets flagged as spam.
+        /// Only tickets with this tag.
         #[arg(long)]
-        all: bool,
+        tag: Option<String>,
+        /// Only tickets of this priority.
+        #[arg(long)]
+        priority: Option<Priority>,
+        /// Only tickets from this website (its name).
+        #[arg(long)]
+        site: Option<String>,
+        /// updated (newest activity), created (newest ticket) or priority (urgent first).
+        #[arg(long)]
+        sort: Option<SortBy>,
+        /// At most this many (a page).
         #[arg(long)]
         limit: Option<u32>,
+        /// Skip this many first (the next page: --offset 50 after --limit 50).
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
         #[arg(long)]
         json: bool,
     },
@@ -90,6 +84,39 @@ pub enum TicketsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Merge a ticket into another: its thread joins the target's in time order, later mail
+    /// answering it lands on the target, and its id still resolves. Cannot be undone.
+    Merge {
+        source: TicketId,
+        #[arg(long)]
+        into: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a ticket to the trash: restorable for 30 days, then purged.
+    Delete {
+        id: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a ticket out of the trash.
+    Restore {
+        id: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a ticket spam: only in `--status spam`, never notified.
+    Spam {
+        id: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a ticket not spam: back in its status's list.
+    NotSpam {
+        id: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
     /// Add an internal note to a ticket: kept in its thread, never mailed to anyone.
     Note {
         id: TicketId,
@@ -119,28 +146,39 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
         TicketsCommand::List {
             status,
             search,
-            all,
+            tag,
+            priority,
+            site,
+            sort,
             limit,
+            offset,
             json,
         } => {
+            let tag = match tag.as_deref().map(deskbell::domain::tags::normalise) {
+                Some(Ok(t)) => t,
+                Some(Err(e)) => anyhow::bail!("{e}"),
+                None => None,
+            };
             let filter = Filter {
-                status: match status {
-                    Some(ListStatus::Status(s)) => Some(s),
-                    _ => None,
-                },
-                snoozed: status == Some(ListStatus::Snoozed),
-                include_spam: all,
+                status,
+                tag,
+                priority,
+                site,
+                sort,
                 limit,
+                offset,
             };
             let now = inbox.clock().now();
-            let list = inbox
-                .search(search.as_deref().unwrap_or(""), filter)
-                .await?;
+            let page = inbox.page(search.as_deref().unwrap_or(""), filter).await?;
+            let list = page.tickets;
             if json {
                 return print_json(&list);
             }
             if list.is_empty() {
-                println!("No tickets.");
+                match page.total {
+                    0 => println!("No tickets."),
+                    n => println!("No tickets past {offset} (of {n})."),
+                }
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = list
@@ -153,9 +191,14 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
                     vec![
                         t.ticket_id.clone(),
                         format!(
-                            "{}{}{snoozed}",
+                            "{}{}{}{snoozed}",
                             t.status,
-                            if t.spam { " (spam)" } else { "" }
+                            if t.spam { " (spam)" } else { "" },
+                            if t.deleted_at.is_some() {
+                                " (trash)"
+                            } else {
+                                ""
+                            }
                         ),
                         t.priority.to_string(),
                         format!("{} <{}>", t.visitor.name, t.visitor.email),
@@ -172,6 +215,19 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
                     48
                 )
             );
+            let shown = offset as u64 + list.len() as u64;
+            if offset > 0 || shown < page.total {
+                println!(
+                    "{}–{shown} of {}{}",
+                    offset + 1,
+                    page.total,
+                    if shown < page.total {
+                        format!(" (next: --offset {shown})")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
         }
         TicketsCommand::Show { id, json } => {
             let view = inbox.ticket(&id).await?;
@@ -180,6 +236,23 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
             }
             let t = &view.ticket;
             println!("{}  [{} · {}]", t.ticket_id, t.status, t.priority);
+            if let Some(into) = &t.merged_into {
+                println!(
+                    "Merged into {into}: its thread is there now (deskbell tickets show {into})."
+                );
+            }
+            if let Some(at) = t.deleted_at {
+                let purge = at + chrono::Duration::days(deskbell::inbox::TRASH_DAYS);
+                println!(
+                    "In the trash since {}: purged on {} unless restored (deskbell tickets restore {}).",
+                    local(at, setup),
+                    local(purge, setup),
+                    t.ticket_id
+                );
+            }
+            if t.spam {
+                println!("Marked spam.");
+            }
             println!(
                 "From:    {} <{}>{}",
                 t.visitor.name,
@@ -264,6 +337,52 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
             }
             println!("{} is no longer snoozed ({})", t.ticket_id, t.status);
         }
+        TicketsCommand::Merge { source, into, json } => {
+            let t = inbox.merge(&source, &into).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!(
+                "{source} is merged into {} (its id still finds it).",
+                t.ticket_id
+            );
+        }
+        TicketsCommand::Delete { id, json } => {
+            let t = inbox.delete(&id).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!(
+                "{} is in the trash: restorable for {} days (deskbell tickets restore {}).",
+                t.ticket_id,
+                deskbell::inbox::TRASH_DAYS,
+                t.ticket_id
+            );
+        }
+        TicketsCommand::Restore { id, json } => {
+            let t = inbox.restore(&id).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!("{} is out of the trash ({}).", t.ticket_id, t.status);
+        }
+        TicketsCommand::Spam { id, json } => {
+            let t = inbox.set_spam(&id, true).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!(
+                "{} is marked spam. To keep {} out for good: deskbell block {}",
+                t.ticket_id, t.visitor.email, t.visitor.email
+            );
+        }
+        TicketsCommand::NotSpam { id, json } => {
+            let t = inbox.set_spam(&id, false).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!("{} is not spam ({}).", t.ticket_id, t.status);
+        }
         TicketsCommand::Note { id, text, json } => {
             let note = inbox.add_note(&id, &text).await?;
             if json {
@@ -272,5 +391,45 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
             println!("Note added to {id} (internal: not sent to anyone).");
         }
     }
+    Ok(())
+}
+
+/// `deskbell block|unblock ADDRESS`.
+pub async fn block(setup: &Setup, address: &str, block: bool, json: bool) -> Result<()> {
+    let inbox = super::inbox(setup)?;
+    let (key, changed) = if block {
+        inbox.block(address).await?
+    } else {
+        inbox.unblock(address).await?
+    };
+    if json {
+        return print_json(&serde_json::json!({ "address": key, "changed": changed }));
+    }
+    match (block, changed) {
+        (true, true) => println!(
+            "Blocked {key}: later tickets and mail from it are kept as spam, never notified."
+        ),
+        (true, false) => println!("{key} was already blocked."),
+        (false, true) => println!("Unblocked {key}."),
+        (false, false) => println!("{key} was not blocked."),
+    }
+    Ok(())
+}
+
+/// `deskbell blocked`.
+pub async fn blocked(setup: &Setup, json: bool) -> Result<()> {
+    let list = super::inbox(setup)?.blocked().await?;
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No blocked senders.");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|b| vec![b.address.clone(), local(b.created_at, setup)])
+        .collect();
+    print!("{}", table(&["BLOCKED", "SINCE"], &rows, 60));
     Ok(())
 }

@@ -38,3 +38,52 @@ pub trait Lookup {
     /// The ticket row holding a message of this Gmail thread.
     fn ticket_of_gm_thread(&self, thrid: u64) -> Option<i64>;
 }
+
+/// A sender to block as the owner typed it, normalised: `Ana@Example.com` →
+/// `ana@example.com`, `example.com` or `@Example.com` → `@example.com` (the whole domain).
+/// The error says what is wrong, for the CLI and the window.
+pub fn block_key(raw: &str) -> Result<String, String> {
+    let s = raw.trim().trim_matches(['<', '>']).trim().to_lowercase();
+    let bad = || format!("{raw:?} is not an address (ana@example.com) or a domain (@example.com)");
+    let (local, domain) = match s.rsplit_once('@') {
+        Some((local, domain)) => (local, domain),
+        None => ("", s.as_str()),
+    };
+    let domain_ok = !domain.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'));
+    let local_ok = !local.contains(char::is_whitespace) && !local.contains('@');
+    if !domain_ok || !local_ok || s.len() > 320 {
+        return Err(bad());
+    }
+    Ok(format!("{local}@{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::block_key;
+
+    #[test]
+    fn block_keys_are_an_address_or_a_domain_in_lower_case() {
+        assert_eq!(block_key(" Ana@Example.COM ").unwrap(), "ana@example.com");
+        assert_eq!(block_key("<ana@example.com>").unwrap(), "ana@example.com");
+        assert_eq!(block_key("Example.com").unwrap(), "@example.com");
+        assert_eq!(block_key("@spam.example").unwrap(), "@spam.example");
+        for bad in [
+            "",
+            "@",
+            "ana@",
+            "ana",
+            "a b@example.com",
+            "ana@exa mple.com",
+            "ana@.com",
+            "x@y@z.com",
+        ] {
+            assert!(block_key(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -11,7 +11,7 @@ pub mod validate;
 
 pub use canned::CannedReply;
 pub use ticket::{
-    first_line, AttachmentInfo, Channel, Direction, Message, NewTicket, Priority, Site, Status,
-    Ticket, Visitor,
+    first_line, AttachmentInfo, Channel, Direction, Message, NewTicket, Priority, Site, SortBy,
+    Status, StatusFilter, Ticket, Visitor,
 };
 pub use ticket_id::{OwnerTz, TicketId, TicketIdError};

@@ -9,7 +9,7 @@ use std::str::FromStr;
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(rename_all = "lowercase")]
         pub enum $name { $($variant),+ }
@@ -50,6 +50,45 @@ text_enum!(Priority { Low => "low", Normal => "normal", High => "high", Urgent =
 text_enum!(
     /// How a ticket reached Deskbell.
     Channel { Web => "web", Email => "email" }
+);
+
+text_enum!(
+    /// Which tickets a list shows. `open` is the waiting list (snoozed tickets left out);
+    /// `all` is every status. Spam, trashed and merged tickets are in no view but their own
+    /// (`spam`, `trash`; a merged ticket in none: its thread lives on in the target).
+    StatusFilter {
+        Open => "open",
+        Pending => "pending",
+        Closed => "closed",
+        Snoozed => "snoozed",
+        Spam => "spam",
+        Trash => "trash",
+        All => "all",
+    }
+);
+
+// `text_enum!` takes no variant attributes, so no `#[default]` derive.
+#[allow(clippy::derivable_impls)]
+impl Default for StatusFilter {
+    fn default() -> Self {
+        Self::All
+    }
+}
+
+impl From<Status> for StatusFilter {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Open => Self::Open,
+            Status::Pending => Self::Pending,
+            Status::Closed => Self::Closed,
+        }
+    }
+}
+
+text_enum!(
+    /// A list's order: newest activity, newest ticket, or most urgent first (then newest
+    /// activity).
+    SortBy { Updated => "updated", Created => "created", Priority => "priority" }
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +132,10 @@ pub struct Ticket {
     /// not snoozed. A time already past means the waker has not cleared it yet: see
     /// [`Ticket::snoozed_at`].
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// In the trash since then: restorable until it is purged 30 days later.
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// The ticket this one was merged into (its thread lives there now).
+    pub merged_into: Option<String>,
 }
 
 impl Ticket {

@@ -16,6 +16,7 @@ mod ports;
 mod sending;
 mod site_edit;
 mod snooze;
+mod triage;
 mod views;
 mod widget;
 
@@ -23,6 +24,7 @@ pub use crate::store::listing::Counts;
 pub use crate::store::outbox::FailedMail;
 pub use crate::store::outbox::Kind as MailKind;
 pub use crate::store::tickets::Filter;
+pub use crate::store::triage::{BlockedSender, TRASH_DAYS};
 pub use attachments::{safe_file_name, AttachmentData};
 pub use error::InboxError;
 pub use event::Event;
@@ -31,6 +33,7 @@ pub use ports::Ports;
 pub use sending::MailStatus;
 pub use site_edit::SiteChange;
 pub use snooze::{run as run_snooze_waker, WAKER_POLL};
+pub use triage::TicketPage;
 pub use views::{MailCounts, TicketDetail};
 pub use widget::{
     check_script_src, script_address, widget_folder_name, widget_snippet,
@@ -167,6 +170,10 @@ impl Inbox {
         let inserted = self
             .store
             .write(move |c| {
+                let mut new = new.clone();
+                // A blocked sender's ticket is kept, as spam: answered as usual, never mailed
+                // about, never notified.
+                new.spam = new.spam || crate::store::triage::is_blocked(c, &new.visitor.email)?;
                 let key = match (new.site_id, idempotency_key.as_deref()) {
                     (Some(site_id), Some(key)) => Some(tickets::IdempotencyKey { site_id, key }),
                     _ => None,
@@ -294,7 +301,7 @@ impl Inbox {
         let mid = self
             .store
             .write(move |c| {
-                let (row, ticket) = tickets::find(c, &id)?;
+                let (row, ticket) = tickets::find_live(c, &id)?;
                 let subject = compose::reply_subject(&id, &ticket.issue);
                 let reply = outbox::NewReply {
                     ticket_row: row,

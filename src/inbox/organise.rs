@@ -15,7 +15,7 @@ impl Inbox {
         let t = self
             .store
             .write(move |c| {
-                let (row, _) = tickets::find(c, &id)?;
+                let (row, _) = tickets::find_live(c, &id)?;
                 store::tags::replace(c, row, &tags, now)?;
                 tickets::by_row(c, row)
             })

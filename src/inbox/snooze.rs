@@ -4,7 +4,8 @@
 //! due snoozes in one transaction and emits [`Event::TicketWoke`] for each. It re-reads the
 //! time when a snooze changes in this process (`snooze_wake`) and at least every
 //! [`WAKER_POLL`], so a snooze set by another process (the CLI beside `serve`) is noticed
-//! too. At start it first wakes what came due while Deskbell was not running.
+//! too. At start it first wakes what came due while Deskbell was not running. On the same
+//! beat it empties the trash of tickets deleted 30 days ago (see [`super::triage`]).
 
 use super::{Event, Inbox, InboxError, Ports, Result};
 use crate::domain::snooze::{self, SnoozeChoice};
@@ -106,6 +107,10 @@ async fn wake_once(ports: &Ports) -> store::Result<Duration> {
             });
         }
         next = ports.store.read(store::snooze::next_wake).await?;
+    }
+    // The trash is emptied on the same beat (a purge is due at most once a day or so).
+    if let Some(purge) = super::triage::purge_due(ports).await? {
+        next = Some(next.map_or(purge, |n| n.min(purge)));
     }
     Ok(match next {
         // A millisecond late, so the ticket is due by the clock's reading too.

@@ -12,7 +12,7 @@ use super::widget_fallback;
 use super::MailSettings;
 use crate::domain::{validate, Channel, NewTicket, Ticket, TicketId, Visitor};
 use crate::inbox::{Event, InboxError, Ports};
-use crate::store::{inbound, mailbox, tickets};
+use crate::store::{inbound, mailbox, tickets, triage};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -28,6 +28,11 @@ pub enum Outcome {
         rule: Rule,
     },
     Created {
+        ticket_id: String,
+    },
+    /// From a blocked sender: a new ticket stored as spam, or a message added to its ticket
+    /// without reopening, waking or notifying anything.
+    Blocked {
         ticket_id: String,
     },
     /// A bounce; with the ticket and the address of the mail it returns, when known.
@@ -177,16 +182,20 @@ fn apply(
     Ok(
         match decide(parsed, m.kind, &cx, &inbound::StoreLookup(c)) {
             Decision::Thread { ticket_row, rule } => {
+                let blocked = !own && triage::is_blocked(c, parsed.from_email().unwrap_or(""))?;
                 let incoming = inbound::Incoming {
                     parsed,
                     text: &m.text,
                     raw: &m.raw,
                     direction: if own { "out" } else { "in" },
+                    wakes: !blocked,
                     gm_thrid,
                     at: arrival(m, now),
                 };
                 let ticket_id = inbound::append(c, ticket_row, &incoming, now)?;
-                if own {
+                if blocked {
+                    Outcome::Blocked { ticket_id }
+                } else if own {
                     // The owner answered outside Deskbell (Gmail on the phone): like an answer
                     // from the window, the ticket now waits on the visitor.
                     if answers_visitor(c, ticket_row, parsed, mail)? {
@@ -198,11 +207,15 @@ fn apply(
                 }
             }
             Decision::NewTicket => {
-                let new = ticket_from_mail(parsed, &m.text);
+                let mut new = ticket_from_mail(parsed, &m.text);
+                new.spam = triage::is_blocked(c, &new.visitor.email)?;
                 let inserted = tickets::insert(c, tz, &new, None, now)?;
                 inbound::attach_source(c, inserted.row, parsed, &m.raw, gm_thrid)?;
-                Outcome::Created {
-                    ticket_id: inserted.ticket.ticket_id,
+                let ticket_id = inserted.ticket.ticket_id;
+                if new.spam {
+                    Outcome::Blocked { ticket_id }
+                } else {
+                    Outcome::Created { ticket_id }
                 }
             }
             Decision::Bounce => {
@@ -285,8 +298,9 @@ async fn announce(ports: &Ports, m: &Prepared, outcome: &Outcome) -> Result<(), 
             to: to.clone(),
             reason: reason.clone(),
         }),
-        Outcome::Recorded { ticket_id, .. } => {
-            // The owner's own answer (from Sent): the window refreshes, nobody is notified.
+        Outcome::Recorded { ticket_id, .. } | Outcome::Blocked { ticket_id } => {
+            // The owner's own answer (from Sent), or a blocked sender's mail: the window
+            // refreshes, nobody is notified.
             if let Some(ticket) = match ticket_id.parse() {
                 Ok(id) => committed(ports, id).await,
                 Err(_) => None,

@@ -16,6 +16,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0003_mailbox_sync.sql")),
         M::up(include_str!("../../migrations/0004_send_budget.sql")),
         M::up(include_str!("../../migrations/0005_snooze.sql")),
+        M::up(include_str!("../../migrations/0006_triage.sql")),
     ])
 }
 
@@ -129,7 +130,7 @@ mod tests {
         migrations().to_latest(&mut conn).unwrap();
         let now = crate::clock::from_db("2026-01-02T00:00:00.000Z").unwrap();
         let open = crate::store::tickets::Filter {
-            status: Some(crate::domain::Status::Open),
+            status: crate::domain::StatusFilter::Open,
             ..Default::default()
         };
         let list = crate::store::tickets::list(&conn, &open, now).unwrap();

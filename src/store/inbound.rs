@@ -35,7 +35,8 @@ pub struct StoreLookup<'a>(pub &'a Connection);
 impl Lookup for StoreLookup<'_> {
     fn ticket(&self, id: &TicketId) -> Option<i64> {
         self.0
-            .prepare_cached("SELECT id FROM tickets WHERE ticket_id = ?1")
+            // A merged ticket's id answers with the ticket it was merged into.
+            .prepare_cached("SELECT coalesce(merged_into, id) FROM tickets WHERE ticket_id = ?1")
             .and_then(|mut s| s.query_row([id.to_string()], |r| r.get(0)).optional())
             .ok()
             .flatten()
@@ -84,14 +85,18 @@ pub struct Incoming<'a> {
     pub raw: &'a [u8],
     /// "in" for the visitor's mail, "out" for the owner's own (from the Sent folder).
     pub direction: &'a str,
+    /// Whether an incoming message brings the ticket back to the owner (reopens, wakes,
+    /// restores from the trash, marks unread): not for a blocked sender's.
+    pub wakes: bool,
     /// Gmail's thread id, when the IMAP server is Gmail's (threading rule 5).
     pub gm_thrid: Option<u64>,
     /// Its place in the thread (the server's receipt time, else its Date, never the future).
     pub at: DateTime<Utc>,
 }
 
-/// Appends to the thread; a visitor's message reopens a pending or closed ticket and wakes a
-/// snoozed one (it is waiting on the owner again, now).
+/// Appends to the thread; a visitor's message reopens a pending or closed ticket, wakes a
+/// snoozed one and brings one back from the trash (it is waiting on the owner again, now) —
+/// unless it is from a blocked sender (`wakes` false).
 /// Returns the ticket id.
 pub fn append(
     conn: &Connection,
@@ -127,9 +132,10 @@ pub fn append(
     let row = conn.last_insert_rowid();
     insert_attachments(conn, row, p)?;
     let now_s = to_db(now);
-    if m.direction == "in" {
+    if m.direction == "in" && m.wakes {
         conn.execute(
-            "UPDATE tickets SET status = 'open', unread = 1, snoozed_until = NULL, updated_at = ?2
+            "UPDATE tickets SET status = 'open', unread = 1, snoozed_until = NULL,
+                 deleted_at = NULL, updated_at = ?2
              WHERE id = ?1",
             params![ticket_row, now_s],
         )?;

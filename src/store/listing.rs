@@ -10,8 +10,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-/// Tickets per status and unread tickets, spam left out (it is never shown unasked). `open`
-/// is the waiting count: the tickets snoozed at that moment are counted in `snoozed` instead.
+/// Tickets per view and unread tickets. `open` is the waiting count: the tickets snoozed at
+/// that moment are counted in `snoozed` instead. A ticket is counted once: trash before spam
+/// before snoozed before its status; merged tickets not at all. `unread` counts only the
+/// tickets of the status views (spam and trash are never shown unasked).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub open: i64,
@@ -19,13 +21,16 @@ pub struct Counts {
     pub closed: i64,
     pub unread: i64,
     pub snoozed: i64,
+    pub spam: i64,
+    pub trash: i64,
 }
 
 pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
     let mut stmt = conn.prepare_cached(
-        "SELECT CASE WHEN snoozed_until > ?1 THEN 'snoozed' ELSE status END, count(*),
-             total(unread)
-         FROM tickets WHERE spam = 0 GROUP BY 1",
+        "SELECT CASE WHEN deleted_at IS NOT NULL THEN 'trash' WHEN spam = 1 THEN 'spam'
+                 WHEN snoozed_until > ?1 THEN 'snoozed' ELSE status END,
+             count(*), total(unread)
+         FROM tickets WHERE merged_into IS NULL GROUP BY 1",
     )?;
     let mut out = Counts::default();
     let rows = stmt.query_map([to_db(now)], |r| {
@@ -36,16 +41,20 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
         ))
     })?;
     for row in rows {
-        let (status, n, unread) = row?;
-        match status.as_str() {
+        let (view, n, unread) = row?;
+        match view.as_str() {
             "open" => out.open = n,
             "pending" => out.pending = n,
             "closed" => out.closed = n,
             "snoozed" => out.snoozed = n,
+            "spam" => out.spam = n,
+            "trash" => out.trash = n,
             _ => {}
         }
-        // `total` of 0/1 values: exact in a double far beyond any inbox size.
-        out.unread += unread as i64;
+        if !matches!(view.as_str(), "spam" | "trash") {
+            // `total` of 0/1 values: exact in a double far beyond any inbox size.
+            out.unread += unread as i64;
+        }
     }
     Ok(out)
 }
@@ -54,11 +63,13 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
 pub const HISTORY_LIMIT: i64 = 50;
 
 /// The other tickets from `email` (case-insensitive), newest activity first, `except` (a
-/// ticket id) left out. Spam included: the owner should see that this sender was flagged.
+/// ticket id) left out. Spam included: the owner should see that this sender was flagged;
+/// merged and trashed tickets are not (a merged one's thread is in its target).
 pub fn by_visitor(conn: &Connection, email: &str, except: Option<&str>) -> Result<Vec<Ticket>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM}
          WHERE t.visitor_email = ?1 COLLATE NOCASE AND (?2 IS NULL OR t.ticket_id <> ?2)
+             AND t.merged_into IS NULL AND t.deleted_at IS NULL
          ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;

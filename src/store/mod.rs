@@ -21,6 +21,7 @@ pub mod sites;
 pub mod snooze;
 pub mod tags;
 pub mod tickets;
+pub mod triage;
 mod writer;
 
 pub use conn::{migrations, open_connection, DB_FILE};

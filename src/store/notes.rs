@@ -3,7 +3,7 @@
 //! entry) and to nothing else: no outbox row, no Message-ID, no `state` — no worker ever
 //! sends it, and no budget counts it. It leaves the ticket's status and unread mark alone.
 
-use super::tickets::{find, thread};
+use super::tickets::{find, find_live, thread};
 use super::{events, Result};
 use crate::clock::to_db;
 use crate::domain::{Message, Ticket, TicketId};
@@ -19,7 +19,7 @@ pub fn insert(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(Ticket, Message)> {
-    let (row, _) = find(conn, id)?;
+    let (row, _) = find_live(conn, id)?;
     let at = to_db(now);
     conn.prepare_cached(
         "INSERT INTO messages (ticket, direction, from_addr, text, body, at)

@@ -7,7 +7,7 @@
 //! the input ends in a space, so results follow the typing. A ticket matches when every word
 //! is found somewhere in it: in the ticket itself or in any entry of its thread.
 
-use super::tickets::{filter_params, from_row, Filter, COLUMNS, FILTER_ORDER, FILTER_WHERE, FROM};
+use super::tickets::{filter_sql, from_row, page_sql, Filter, COLUMNS, FROM};
 use super::Result;
 use crate::domain::Ticket;
 use chrono::{DateTime, Utc};
@@ -44,7 +44,30 @@ pub fn terms(input: &str) -> Vec<String> {
         .collect()
 }
 
-/// Tickets matching `input` under `filter`, newest activity first. No searchable word → none.
+/// The search's `WHERE` (without the keyword) and `ORDER BY`: the filter's, and every word
+/// found in the ticket or its thread. A merged ticket's words find its target.
+fn search_sql(
+    terms: Vec<String>,
+    filter: &Filter,
+    now: DateTime<Utc>,
+    params: &mut Vec<Value>,
+) -> (String, String) {
+    let (mut wh, order) = filter_sql(filter, now, params);
+    for term in terms {
+        params.push(Value::Text(term));
+        let p = params.len();
+        wh.push_str(&format!(
+            "\n AND t.id IN (SELECT coalesce(x.merged_into, x.id) FROM tickets x WHERE x.id IN
+                     (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?{p})
+                 UNION SELECT m.ticket FROM messages_fts f JOIN messages m ON m.id = f.rowid
+                 WHERE messages_fts MATCH ?{p})"
+        ));
+    }
+    (wh, order)
+}
+
+/// One page of the tickets matching `input` under `filter`, in the filter's order. No
+/// searchable word → none.
 pub fn search(
     conn: &Connection,
     input: &str,
@@ -55,21 +78,28 @@ pub fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {FILTER_WHERE}");
-    let mut params: Vec<Value> = filter_params(filter, now);
-    for term in terms {
-        params.push(Value::Text(term));
-        let p = params.len();
-        sql.push_str(&format!(
-            "\n AND t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?{p}
-                 UNION SELECT m.ticket FROM messages_fts f JOIN messages m ON m.id = f.rowid
-                 WHERE messages_fts MATCH ?{p})"
-        ));
-    }
-    sql.push_str(&format!("\n {FILTER_ORDER} LIMIT ?3"));
+    let mut params = Vec::new();
+    let (wh, order) = search_sql(terms, filter, now, &mut params);
+    let page = page_sql(filter, &mut params);
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY {order} {page}");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many tickets [`search`] finds, every page.
+pub fn count(conn: &Connection, input: &str, filter: &Filter, now: DateTime<Utc>) -> Result<u64> {
+    let terms = terms(input);
+    if terms.is_empty() {
+        return Ok(0);
+    }
+    let mut params = Vec::new();
+    let (wh, _) = search_sql(terms, filter, now, &mut params);
+    let sql = format!("SELECT count(*) FROM {FROM} WHERE {wh}");
+    let n: i64 = conn
+        .prepare(&sql)?
+        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
 }
 
 #[cfg(test)]

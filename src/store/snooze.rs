@@ -2,7 +2,7 @@
 //! next wake time the waker sleeps until, and waking the tickets that are due. The rules (what
 //! a snooze does to a ticket's status, when it ends) are docs/architecture.md, "Snooze".
 
-use super::tickets::{by_row, find};
+use super::tickets::{by_row, find_live};
 use super::{events, Result};
 use crate::clock::{from_db, to_db};
 use crate::domain::{Ticket, TicketId};
@@ -18,7 +18,7 @@ pub fn set(
     until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Ticket> {
-    let (row, before) = find(conn, id)?;
+    let (row, before) = find_live(conn, id)?;
     match until {
         Some(until) => {
             conn.execute(

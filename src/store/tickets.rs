@@ -7,10 +7,11 @@
 use super::{events, Result, StoreError};
 use crate::clock::{from_db, to_db};
 use crate::domain::{
-    AttachmentInfo, Channel, Message, NewTicket, OwnerTz, Priority, Status, Ticket, TicketId,
-    Visitor,
+    AttachmentInfo, Channel, Message, NewTicket, OwnerTz, Priority, SortBy, Status, StatusFilter,
+    Ticket, TicketId, Visitor,
 };
 use chrono::{DateTime, Duration, Utc};
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// How long an `Idempotency-Key` keeps answering with the same ticket.
@@ -21,7 +22,7 @@ pub(super) const COLUMNS: &str = "t.ticket_id, t.status, t.priority, t.channel, 
      t.visitor_email, t.visitor_phone, t.session_id, t.issue, t.page_url, t.spam, t.unread, \
      t.created_at, t.updated_at, \
      (SELECT group_concat(tag, char(31) ORDER BY tag) FROM ticket_tags WHERE ticket = t.id), \
-     t.snoozed_until";
+     t.snoozed_until, t.deleted_at, (SELECT ticket_id FROM tickets m WHERE m.id = t.merged_into)";
 pub(super) const FROM: &str = "tickets t LEFT JOIN sites s ON s.id = t.site_id";
 
 pub(super) fn parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
@@ -74,11 +75,17 @@ fn ticket_at(r: &Row<'_>, b: usize) -> rusqlite::Result<Ticket> {
             .unwrap_or_default(),
         created_at: time(r, b + 13)?,
         updated_at: time(r, b + 14)?,
-        snoozed_until: match r.get::<_, Option<String>>(b + 16)? {
-            Some(_) => Some(time(r, b + 16)?),
-            None => None,
-        },
+        snoozed_until: optional_time(r, b + 16)?,
+        deleted_at: optional_time(r, b + 17)?,
+        merged_into: r.get(b + 18)?,
     })
+}
+
+fn optional_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match r.get::<_, Option<String>>(i)? {
+        Some(_) => Ok(Some(time(r, i)?)),
+        None => Ok(None),
+    }
 }
 
 /// What an insert did: `created == false` means an idempotency key matched an earlier ticket.
@@ -190,6 +197,8 @@ pub fn insert(
         created_at: now,
         updated_at: now,
         snoozed_until: None,
+        deleted_at: None,
+        merged_into: None,
     };
     Ok(Inserted {
         ticket,
@@ -218,50 +227,128 @@ pub fn find(conn: &Connection, id: &TicketId) -> Result<(i64, Ticket)> {
     .ok_or_else(|| StoreError::NotFound(format!("ticket {id}")))
 }
 
+/// [`find`] for a change: a merged ticket is refused with where its thread went.
+pub fn find_live(conn: &Connection, id: &TicketId) -> Result<(i64, Ticket)> {
+    let (row, t) = find(conn, id)?;
+    match &t.merged_into {
+        Some(into) => Err(StoreError::Conflict(format!(
+            "{id} was merged into {into}: work on {into} instead"
+        ))),
+        None => Ok((row, t)),
+    }
+}
+
+/// Which tickets a list or search shows, in what order, which page.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// `Some(Open)` is the waiting list: snoozed tickets are left out of it.
-    pub status: Option<Status>,
-    /// Only the tickets snoozed at `now`, soonest wake first (the "snoozed" pseudo-status;
-    /// `status` is then ignored: only open tickets are snoozed).
-    pub snoozed: bool,
-    pub include_spam: bool,
+    pub status: StatusFilter,
+    /// Only tickets with this tag (normalised by the caller).
+    pub tag: Option<String>,
+    pub priority: Option<Priority>,
+    /// Only tickets from the website of this name.
+    pub site: Option<String>,
+    /// `None`: the view's own order (soonest wake for `snoozed`, latest deleted for `trash`,
+    /// newest activity otherwise).
+    pub sort: Option<SortBy>,
+    /// `None` = no limit.
     pub limit: Option<u32>,
+    pub offset: u32,
 }
 
-/// The `WHERE` and `ORDER BY` a [`Filter`] means, over the parameters ?1 status, ?2 include
-/// spam, ?4 snoozed only and ?5 now (?3 is the limit). Shared with [`super::search`].
-pub(super) const FILTER_WHERE: &str = "CASE WHEN ?4 THEN t.snoozed_until > ?5 \
-     ELSE (?1 IS NULL OR t.status = ?1) \
-         AND (?1 IS NOT 'open' OR t.snoozed_until IS NULL OR t.snoozed_until <= ?5) END \
-     AND (?2 OR t.spam = 0)";
-pub(super) const FILTER_ORDER: &str =
-    "ORDER BY CASE WHEN ?4 THEN t.snoozed_until END, t.updated_at DESC, t.id DESC";
-
-/// The parameters ?1 to ?5 of [`FILTER_WHERE`].
-pub(super) fn filter_params(filter: &Filter, now: DateTime<Utc>) -> Vec<rusqlite::types::Value> {
-    use rusqlite::types::Value;
-    vec![
-        filter
-            .status
-            .map(|s| Value::Text(s.as_str().into()))
-            .unwrap_or(Value::Null),
-        Value::Integer(filter.include_spam.into()),
-        Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)),
-        Value::Integer(filter.snoozed.into()),
-        Value::Text(to_db(now)),
-    ]
+/// The `WHERE` (without the keyword) and `ORDER BY` a [`Filter`] means, its parameters
+/// appended to `params`. Shared with [`super::search`].
+pub(super) fn filter_sql(
+    filter: &Filter,
+    now: DateTime<Utc>,
+    params: &mut Vec<Value>,
+) -> (String, String) {
+    let mut push = |v: Value| {
+        params.push(v);
+        format!("?{}", params.len())
+    };
+    let mut w = vec!["t.merged_into IS NULL".to_string()];
+    let view = filter.status;
+    w.push(if view == StatusFilter::Trash {
+        "t.deleted_at IS NOT NULL".into()
+    } else {
+        "t.deleted_at IS NULL".into()
+    });
+    match view {
+        StatusFilter::Spam => w.push("t.spam = 1".into()),
+        StatusFilter::Trash => {}
+        _ => w.push("t.spam = 0".into()),
+    }
+    match view {
+        StatusFilter::Open => {
+            let now = push(Value::Text(to_db(now)));
+            w.push(format!(
+                "t.status = 'open' AND (t.snoozed_until IS NULL OR t.snoozed_until <= {now})"
+            ));
+        }
+        StatusFilter::Pending => w.push("t.status = 'pending'".into()),
+        StatusFilter::Closed => w.push("t.status = 'closed'".into()),
+        StatusFilter::Snoozed => {
+            let now = push(Value::Text(to_db(now)));
+            w.push(format!("t.snoozed_until > {now}"));
+        }
+        StatusFilter::Spam | StatusFilter::Trash | StatusFilter::All => {}
+    }
+    if let Some(tag) = &filter.tag {
+        let p = push(Value::Text(tag.clone()));
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket = t.id AND g.tag = {p})"
+        ));
+    }
+    if let Some(priority) = filter.priority {
+        let p = push(Value::Text(priority.as_str().into()));
+        w.push(format!("t.priority = {p}"));
+    }
+    if let Some(site) = &filter.site {
+        let p = push(Value::Text(site.clone()));
+        w.push(format!("s.name = {p}"));
+    }
+    let newest = "t.updated_at DESC, t.id DESC";
+    let order = match (filter.sort, view) {
+        (Some(SortBy::Updated), _) => newest.to_string(),
+        (Some(SortBy::Created), _) => "t.created_at DESC, t.id DESC".into(),
+        (Some(SortBy::Priority), _) => format!(
+            "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 \
+             ELSE 3 END, {newest}"
+        ),
+        (None, StatusFilter::Snoozed) => format!("t.snoozed_until, {newest}"),
+        (None, StatusFilter::Trash) => format!("t.deleted_at DESC, {newest}"),
+        (None, _) => newest.to_string(),
+    };
+    (w.join(" AND "), order)
 }
 
-/// Newest activity first (soonest wake first for the snoozed).
+/// `LIMIT … OFFSET …` for a filter, its parameters appended.
+pub(super) fn page_sql(filter: &Filter, params: &mut Vec<Value>) -> String {
+    params.push(Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)));
+    params.push(Value::Integer(filter.offset.into()));
+    format!("LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len())
+}
+
+/// One page of the tickets under `filter`.
 pub fn list(conn: &Connection, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {FILTER_WHERE} {FILTER_ORDER} LIMIT ?3");
+    let mut params = Vec::new();
+    let (wh, order) = filter_sql(filter, now, &mut params);
+    let page = page_sql(filter, &mut params);
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY {order} {page}");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        rusqlite::params_from_iter(filter_params(filter, now)),
-        from_row,
-    )?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many tickets `filter` matches, every page.
+pub fn count(conn: &Connection, filter: &Filter, now: DateTime<Utc>) -> Result<u64> {
+    let mut params = Vec::new();
+    let (wh, _) = filter_sql(filter, now, &mut params);
+    let sql = format!("SELECT count(*) FROM {FROM} WHERE {wh}");
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
 }
 
 /// Changes status and/or priority; returns the updated ticket. A ticket marked pending or
@@ -273,7 +360,7 @@ pub fn set(
     priority: Option<Priority>,
     now: DateTime<Utc>,
 ) -> Result<Ticket> {
-    let (row, before) = find(conn, id)?;
+    let (row, before) = find_live(conn, id)?;
     conn.execute(
         "UPDATE tickets SET status = coalesce(?2, status), priority = coalesce(?3, priority),
              snoozed_until = CASE WHEN coalesce(?2, status) = 'open' THEN snoozed_until END,

@@ -10,29 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use ts_rs::TS;
 
-/// A status filter for the list: one status, the snoozed tickets, or all of them. `open` is
-/// the waiting list: snoozed tickets are left out of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusFilter {
-    Open,
-    Pending,
-    Closed,
-    Snoozed,
-    All,
-}
-
-impl StatusFilter {
-    /// `None` = every status.
-    pub fn status(self) -> Option<Status> {
-        match self {
-            Self::Open => Some(Status::Open),
-            Self::Pending => Some(Status::Pending),
-            Self::Closed => Some(Status::Closed),
-            Self::Snoozed | Self::All => None,
-        }
-    }
-}
+pub use deskbell::domain::{SortBy, StatusFilter};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +32,10 @@ pub struct TicketRow {
     pub updated_at: String,
     /// RFC 3339 UTC: hidden from the waiting list until then; null when not snoozed
     pub snoozed_until: Option<String>,
+    /// RFC 3339 UTC: in the trash since then (purged 30 days later); null when not deleted
+    pub deleted_at: Option<String>,
+    /// the ticket this one was merged into (its thread is there); null when not merged
+    pub merged_into: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -111,6 +93,24 @@ pub struct TicketQuery {
     pub status: StatusFilter,
     /// "" = no search (FTS5 otherwise)
     pub search: String,
+    /// only tickets with this tag
+    pub tag: Option<String>,
+    pub priority: Option<Priority>,
+    /// only tickets from the website of this name
+    pub site: Option<String>,
+    pub sort: SortBy,
+    /// how many to skip (paging)
+    pub offset: u32,
+    /// at most this many (capped at 500)
+    pub limit: u32,
+}
+
+/// One page of the list, and how many tickets match the query in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketPage {
+    pub tickets: Vec<TicketRow>,
+    pub total: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -122,6 +122,9 @@ pub struct Counts {
     pub unread: u32,
     /// snoozed now (not counted in `open`)
     pub snoozed: u32,
+    pub spam: u32,
+    /// in the trash (restorable)
+    pub trash: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -184,6 +187,8 @@ impl From<&domain::Ticket> for TicketRow {
             created_at: rfc3339(t.created_at),
             updated_at: rfc3339(t.updated_at),
             snoozed_until: t.snoozed_until.map(rfc3339),
+            deleted_at: t.deleted_at.map(rfc3339),
+            merged_into: t.merged_into.clone(),
         }
     }
 }
@@ -238,6 +243,8 @@ impl From<deskbell::inbox::Counts> for Counts {
             closed: n(c.closed),
             unread: n(c.unread),
             snoozed: n(c.snoozed),
+            spam: n(c.spam),
+            trash: n(c.trash),
         }
     }
 }

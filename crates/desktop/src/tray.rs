@@ -4,7 +4,7 @@
 //! window. Where no tray host (StatusNotifierWatcher) is on the session bus there is no tray:
 //! a log line says so, and a second launch of Deskbell opens the window instead.
 
-use deskbell::domain::Status;
+use deskbell::domain::StatusFilter;
 use deskbell::inbox::Filter;
 use deskbell::Inbox;
 use ksni::menu::{CheckmarkItem, StandardItem};
@@ -205,10 +205,8 @@ pub fn refresh_soon<A: TrayActions>(app: &Arc<A>) {
     tokio::spawn(async move {
         // The waiting list: snoozed tickets are left out until they wake.
         let filter = Filter {
-            status: Some(Status::Open),
-            snoozed: false,
-            include_spam: false,
-            limit: None,
+            status: StatusFilter::Open,
+            ..Filter::default()
         };
         let waiting = match app.inbox().tickets(filter).await {
             Ok(w) => w,

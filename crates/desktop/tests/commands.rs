@@ -135,6 +135,12 @@ impl TestHost {
     }
 }
 
+/// A `list_tickets` argument: the first page of one view, newest activity first.
+fn query(status: &str) -> Value {
+    json!({"query": {"status": status, "search": "", "tag": null, "priority": null, "site": null,
+        "sort": "updated", "offset": 0, "limit": 200}})
+}
+
 #[tokio::test]
 async fn every_command_runs_through_the_dispatcher() {
     let h = host().await;
@@ -142,8 +148,8 @@ async fn every_command_runs_through_the_dispatcher() {
     // Tickets: list, counts, open, change, reply with a file, save that file.
     let long = "Where is my order? ".repeat(10);
     let id = h.ticket(&long).await;
-    let all = json!({"query": {"status": "all", "search": ""}});
-    let rows = h.ok("list_tickets", all.clone()).await;
+    let all = query("all");
+    let rows = h.ok("list_tickets", all.clone()).await["tickets"].clone();
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["ticketId"], id);
     assert_eq!(rows[0]["status"], "open");
@@ -152,8 +158,8 @@ async fn every_command_runs_through_the_dispatcher() {
         first.ends_with('…') && first.chars().count() == 121,
         "{first}"
     );
-    let closed = json!({"query": {"status": "closed", "search": ""}});
-    assert_eq!(h.ok("list_tickets", closed).await, json!([]));
+    let closed = query("closed");
+    assert_eq!(h.ok("list_tickets", closed).await["tickets"], json!([]));
     let counts = h.ok("counts", Value::Null).await;
     assert_eq!(
         (counts["open"].as_u64(), counts["unread"].as_u64()),
@@ -200,13 +206,13 @@ async fn every_command_runs_through_the_dispatcher() {
         chrono::DateTime::parse_from_rfc3339(row["snoozedUntil"].as_str().unwrap()).unwrap(),
         chrono::DateTime::parse_from_rfc3339(&until).unwrap()
     );
-    let snoozed = json!({"query": {"status": "snoozed", "search": ""}});
+    let snoozed = query("snoozed");
     assert_eq!(
-        h.ok("list_tickets", snoozed.clone()).await[0]["ticketId"],
+        h.ok("list_tickets", snoozed.clone()).await["tickets"][0]["ticketId"],
         id
     );
-    let open = json!({"query": {"status": "open", "search": ""}});
-    assert_eq!(h.ok("list_tickets", open).await, json!([]));
+    let open = query("open");
+    assert_eq!(h.ok("list_tickets", open).await["tickets"], json!([]));
     let counts = h.ok("counts", Value::Null).await;
     assert_eq!(
         (counts["open"].as_u64(), counts["snoozed"].as_u64()),
@@ -228,7 +234,7 @@ async fn every_command_runs_through_the_dispatcher() {
     assert_eq!(garbled.code, "invalid");
     let row = h.ok("unsnooze_ticket", json!({"ticketId": id})).await;
     assert_eq!(row["snoozedUntil"], Value::Null);
-    assert_eq!(h.ok("list_tickets", snoozed).await, json!([]));
+    assert_eq!(h.ok("list_tickets", snoozed).await["tickets"], json!([]));
 
     let file = json!({"name": "label.txt", "contentType": "text/plain", "dataBase64": "aGVsbG8="});
     let reply = json!({"ticketId": id, "text": "It left today.", "files": [file]});
@@ -253,7 +259,7 @@ async fn every_command_runs_through_the_dispatcher() {
     let missing = h.call("save_attachment", json!({"id": 999_999})).await;
     assert_eq!(missing.unwrap_err().code, "not_found");
 
-    // An internal note: in the thread, not mail (the queued count below stays 3).
+    // An internal note: in the thread, not mail (not in the queued count below).
     let note = json!({"ticketId": id, "text": "  Courier says Tuesday.  "});
     let detail = h.ok("add_note", note).await;
     let last = detail["messages"]
@@ -283,6 +289,76 @@ async fn every_command_runs_through_the_dispatcher() {
         h.call("add_note", unknown).await.unwrap_err().code,
         "not_found"
     );
+
+    // Triage: filters and sort, merge, trash, spam, blocked senders.
+    let other = h.ticket("Is the shop open on Sunday?").await;
+    let page = h
+        .ok(
+            "list_tickets",
+            json!({"query": {"status": "all", "search": "", "tag": "vip", "priority": null,
+                "site": null, "sort": "priority", "offset": 0, "limit": 10}}),
+        )
+        .await;
+    assert_eq!(
+        (page["total"].as_u64(), &page["tickets"][0]["ticketId"]),
+        (Some(1), &json!(id))
+    );
+    let page = h.ok("list_tickets", query("all")).await;
+    assert_eq!(page["total"], 2);
+    let bad_tag = json!({"query": {"status": "all", "search": "", "tag": "a,b", "priority": null,
+        "site": null, "sort": "updated", "offset": 0, "limit": 10}});
+    assert_eq!(
+        h.call("list_tickets", bad_tag).await.unwrap_err().code,
+        "invalid"
+    );
+    assert_eq!(
+        h.ok("list_tags", Value::Null).await,
+        json!(["billing", "vip"])
+    );
+    let merged = h
+        .ok("merge_ticket", json!({"ticketId": other, "into": id}))
+        .await;
+    assert_eq!(merged["ticket"]["ticketId"], id);
+    assert!(merged["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["text"] == "Is the shop open on Sunday?"));
+    let source = h.ok("get_ticket", json!({"ticketId": other})).await;
+    assert_eq!(source["ticket"]["mergedInto"], id);
+    let again = h
+        .call("merge_ticket", json!({"ticketId": id, "into": other}))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, "conflict");
+    let row = h.ok("delete_ticket", json!({"ticketId": id})).await;
+    assert!(row["deletedAt"].is_string());
+    assert_eq!(h.ok("list_tickets", query("trash")).await["total"], 1);
+    assert_eq!(h.ok("counts", Value::Null).await["trash"], 1);
+    let row = h.ok("restore_ticket", json!({"ticketId": id})).await;
+    assert_eq!(row["deletedAt"], Value::Null);
+    let row = h
+        .ok("set_spam", json!({"ticketId": id, "spam": true}))
+        .await;
+    assert_eq!(row["spam"], true);
+    assert_eq!(
+        h.ok("list_tickets", query("spam")).await["tickets"][0]["ticketId"],
+        id
+    );
+    assert_eq!(h.ok("counts", Value::Null).await["spam"], 1);
+    h.ok("set_spam", json!({"ticketId": id, "spam": false}))
+        .await;
+    let blocked = h
+        .ok("block_sender", json!({"address": "@Spam.Example"}))
+        .await;
+    assert_eq!(blocked[0]["address"], "@spam.example");
+    assert_eq!(h.ok("list_blocked", Value::Null).await, blocked);
+    let bad = h.call("block_sender", json!({"address": "nobody"})).await;
+    assert_eq!(bad.unwrap_err().code, "invalid");
+    let none = h
+        .ok("unblock_sender", json!({"address": "@spam.example"}))
+        .await;
+    assert_eq!(none, json!([]));
 
     // Canned replies.
     assert_eq!(h.ok("canned_replies", Value::Null).await, json!([]));
@@ -381,9 +457,9 @@ async fn every_command_runs_through_the_dispatcher() {
     // Status line and switches.
     let status = h.ok("app_status", Value::Null).await;
     assert_eq!(status["intakeAddr"], intake);
-    // The owner's notification and the visitor's confirmation of the ticket, and the reply
-    // (the note is not mail).
-    assert_eq!(status["mailQueued"], 3);
+    // The owner's notification and the visitor's confirmation of each of the two tickets,
+    // and the reply (the note is not mail).
+    assert_eq!(status["mailQueued"], 5);
     assert_eq!(status["sync"], json!({"state": "off"}));
     h.ok("set_notifications_paused", json!({"paused": true}))
         .await;
@@ -401,7 +477,7 @@ async fn every_command_runs_through_the_dispatcher() {
     let mail = h.ok("mail_status", Value::Null).await;
     assert_eq!(
         (&mail["queued"], &mail["held"], &mail["sentLast24h"]),
-        (&json!(3), &json!(0), &json!(0)),
+        (&json!(5), &json!(0), &json!(0)),
         "{mail}"
     );
     assert_eq!(mail["dailyLimit"], 400);
@@ -426,7 +502,7 @@ async fn every_command_runs_through_the_dispatcher() {
         .unwrap_err();
     assert_eq!(bad.code, "invalid");
     let after = h.ok("resend_failed", Value::Null).await;
-    assert_eq!(after["queued"], 3, "nothing failed, nothing changes");
+    assert_eq!(after["queued"], 5, "nothing failed, nothing changes");
 
     // Settings: read, test an account as typed, save (file + secret store + core restart).
     let settings = h.ok("get_settings", Value::Null).await;
@@ -469,7 +545,10 @@ async fn every_command_runs_through_the_dispatcher() {
         Some("Rosa & Co")
     );
     // The restarted core serves the same store.
-    assert_eq!(h.ok("list_tickets", all).await[0]["ticketId"], id);
+    assert_eq!(
+        h.ok("list_tickets", all).await["tickets"][0]["ticketId"],
+        id
+    );
 
     // Bad calls are errors, not panics.
     let bad = h

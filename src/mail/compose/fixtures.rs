@@ -26,6 +26,8 @@ pub(super) fn ticket(name: &str, issue: &str) -> Ticket {
         created_at: at,
         updated_at: at,
         snoozed_until: None,
+        deleted_at: None,
+        merged_into: None,
     }
 }
 

@@ -9,7 +9,9 @@ export type Channel = "web" | "email";
 
 export type Direction = "in" | "out" | "note";
 
-export type StatusFilter = "open" | "pending" | "closed" | "snoozed" | "all";
+export type StatusFilter = "open" | "pending" | "closed" | "snoozed" | "spam" | "trash" | "all";
+
+export type SortBy = "updated" | "created" | "priority";
 
 export type TicketRow = { ticketId: string, status: Status, priority: Priority, channel: Channel, site: string | null, visitorName: string, visitorEmail: string, firstLine: string, unread: boolean, tags: Array<string>, spam: boolean, 
 /**
@@ -23,7 +25,15 @@ updatedAt: string,
 /**
  * RFC 3339 UTC: hidden from the waiting list until then; null when not snoozed
  */
-snoozedUntil: string | null, };
+snoozedUntil: string | null, 
+/**
+ * RFC 3339 UTC: in the trash since then (purged 30 days later); null when not deleted
+ */
+deletedAt: string | null, 
+/**
+ * the ticket this one was merged into (its thread is there); null when not merged
+ */
+mergedInto: string | null, };
 
 export type Attachment = { id: number, name: string, size: number, contentType: string, };
 
@@ -68,13 +78,41 @@ export type TicketQuery = { status: StatusFilter,
 /**
  * "" = no search (FTS5 otherwise)
  */
-search: string, };
+search: string, 
+/**
+ * only tickets with this tag
+ */
+tag: string | null, priority: Priority | null, 
+/**
+ * only tickets from the website of this name
+ */
+site: string | null, sort: SortBy, 
+/**
+ * how many to skip (paging)
+ */
+offset: number, 
+/**
+ * at most this many (capped at 500)
+ */
+limit: number, };
+
+export type TicketPage = { tickets: Array<TicketRow>, total: number, };
 
 export type Counts = { open: number, pending: number, closed: number, unread: number, 
 /**
  * snoozed now (not counted in `open`)
  */
-snoozed: number, };
+snoozed: number, spam: number, 
+/**
+ * in the trash (restorable)
+ */
+trash: number, };
+
+export type BlockedSender = { address: string, 
+/**
+ * RFC 3339 UTC
+ */
+createdAt: string, };
 
 export type SnoozeChoice = { 
 /**

@@ -61,6 +61,14 @@ routes! {
     tickets::unsnooze_ticket(ticket_id: String);
     tickets::snooze_choices();
     tickets::set_tags(ticket_id: String, tags: Vec<String>);
+    tickets::list_tags();
+    tickets::merge_ticket(ticket_id: String, into: String);
+    tickets::delete_ticket(ticket_id: String);
+    tickets::restore_ticket(ticket_id: String);
+    tickets::set_spam(ticket_id: String, spam: bool);
+    tickets::block_sender(address: String);
+    tickets::unblock_sender(address: String);
+    tickets::list_blocked();
     tickets::save_attachment(id: i64);
     tickets::canned_replies();
     tickets::save_canned_reply(id: Option<i64>, title: String, body: String);

@@ -14,20 +14,109 @@ fn ticket_id(id: &str) -> Result<TicketId> {
         .map_err(|_| ApiError::new("invalid", format!("{id:?} is not a ticket id")))
 }
 
-pub async fn list_tickets(host: &impl Host, query: TicketQuery) -> Result<Vec<TicketRow>> {
+/// The most a page of the list holds.
+pub const MAX_PAGE: u32 = 500;
+
+pub async fn list_tickets(host: &impl Host, query: TicketQuery) -> Result<TicketPage> {
+    let tag = match query.tag.as_deref().map(deskbell::domain::tags::normalise) {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return Err(ApiError::new("invalid", e.to_string())),
+        None => None,
+    };
     let filter = Filter {
-        status: query.status.status(),
-        snoozed: query.status == StatusFilter::Snoozed,
-        include_spam: false,
-        limit: Some(500),
+        status: query.status,
+        tag,
+        priority: query.priority,
+        site: query.site.filter(|s| !s.is_empty()),
+        // "updated" is the view's own order (soonest wake first in Snoozed, latest deleted
+        // first in Trash, newest activity elsewhere).
+        sort: match query.sort {
+            SortBy::Updated => None,
+            other => Some(other),
+        },
+        limit: Some(query.limit.clamp(1, MAX_PAGE)),
+        offset: query.offset,
     };
     let inbox = host.core().inbox();
-    let tickets = inbox
-        .search(&query.search, filter)
+    let page = inbox.page(&query.search, filter).await.map_err(api_error)?;
+    host.list_served();
+    Ok(TicketPage {
+        tickets: page.tickets.iter().map(TicketRow::from).collect(),
+        total: u32::try_from(page.total).unwrap_or(u32::MAX),
+    })
+}
+
+/// Every tag in use, sorted (the list's tag filter).
+pub async fn list_tags(host: &impl Host) -> Result<Vec<String>> {
+    let mut tags: Vec<String> = host
+        .core()
+        .inbox()
+        .tags_in_use()
+        .await
+        .map_err(api_error)?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    tags.sort();
+    Ok(tags)
+}
+
+/// Merges `ticket_id` into `into`; the target's detail (the thread now has both).
+pub async fn merge_ticket(
+    host: &impl Host,
+    ticket_id: String,
+    into: String,
+) -> Result<TicketDetail> {
+    let (source, target) = (self::ticket_id(&ticket_id)?, self::ticket_id(&into)?);
+    let inbox = host.core().inbox();
+    inbox.merge(&source, &target).await.map_err(api_error)?;
+    get_ticket(host, into).await
+}
+
+pub async fn delete_ticket(host: &impl Host, ticket_id: String) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let t = host.core().inbox().delete(&id).await.map_err(api_error)?;
+    Ok(TicketRow::from(&t))
+}
+
+pub async fn restore_ticket(host: &impl Host, ticket_id: String) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let t = host.core().inbox().restore(&id).await.map_err(api_error)?;
+    Ok(TicketRow::from(&t))
+}
+
+pub async fn set_spam(host: &impl Host, ticket_id: String, spam: bool) -> Result<TicketRow> {
+    let id = self::ticket_id(&ticket_id)?;
+    let t = host
+        .core()
+        .inbox()
+        .set_spam(&id, spam)
         .await
         .map_err(api_error)?;
-    host.list_served();
-    Ok(tickets.iter().map(TicketRow::from).collect())
+    Ok(TicketRow::from(&t))
+}
+
+/// Blocks an address or `@domain`; the blocked list after.
+pub async fn block_sender(
+    host: &impl Host,
+    address: String,
+) -> Result<Vec<deskbell::inbox::BlockedSender>> {
+    let inbox = host.core().inbox();
+    inbox.block(&address).await.map_err(api_error)?;
+    inbox.blocked().await.map_err(api_error)
+}
+
+pub async fn unblock_sender(
+    host: &impl Host,
+    address: String,
+) -> Result<Vec<deskbell::inbox::BlockedSender>> {
+    let inbox = host.core().inbox();
+    inbox.unblock(&address).await.map_err(api_error)?;
+    inbox.blocked().await.map_err(api_error)
+}
+
+pub async fn list_blocked(host: &impl Host) -> Result<Vec<deskbell::inbox::BlockedSender>> {
+    host.core().inbox().blocked().await.map_err(api_error)
 }
 
 pub async fn counts(host: &impl Host) -> Result<Counts> {
