@@ -8,7 +8,7 @@
   const row = (id, o) => Object.assign({
     ticketId: id, status: "open", priority: "normal", channel: "web", site: "Rossi Ceramics",
     visitorName: "", visitorEmail: "", firstLine: "", unread: false, tags: [], spam: false,
-    createdAt: ago(60), updatedAt: ago(60), snoozedUntil: null,
+    createdAt: ago(60), updatedAt: ago(60), snoozedUntil: null, deletedAt: null, mergedInto: null,
   }, o);
   const ahead = (min) => new Date(now + min * 60000).toISOString();
   const snoozed = (t) => !!t.snoozedUntil && Date.parse(t.snoozedUntil) > Date.now();
@@ -23,7 +23,24 @@
     row("TKT-20261122-0003", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "Question about the blue glaze mugs", status: "closed", createdAt: ago(4300), updatedAt: ago(4200) }),
     row("TKT-20261119-0001", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "Can I pick up my order in person?", status: "closed", createdAt: ago(9000), updatedAt: ago(8800) }),
     row("TKT-20261118-0002", { visitorName: "Ben Carter", visitorEmail: "ben@carter.co.uk", firstLine: "Lost parcel — tracking has not moved since Monday", status: "pending", tags: ["shipping"], createdAt: ago(10100), updatedAt: ago(9900) }),
+    row("TKT-20261125-0008", { visitorName: "SEO Growth Team", visitorEmail: "offers@rank-boost.example", firstLine: "Get your shop to #1 on Google in 7 days — guaranteed!", spam: true, unread: true, createdAt: ago(20), updatedAt: ago(20) }),
+    row("TKT-20261123-0004", { visitorName: "Hannah Keller", visitorEmail: "hannah.keller@example.de", firstLine: "test", deletedAt: ago(2900), createdAt: ago(3000), updatedAt: ago(2900) }),
   ];
+  // "many": a long list, for the virtual list and paging
+  if (scenario === "many") {
+    const names = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Linus Berg", "Mia Chen", "Omar Haddad", "Sofia Rossi"];
+    const lines = ["Where is my order?", "Can I change the delivery address?", "Do you have gift cards?", "The glaze chipped after one wash", "Invoice for my company, please", "Is the workshop on Saturday full?"];
+    for (let i = 0; i < 1500; i++) {
+      const n = names[i % names.length];
+      tickets.push(row(`TKT-20261001-${String(i + 1).padStart(4, "0")}`, {
+        visitorName: n, visitorEmail: `${n.split(" ")[0].toLowerCase()}${i}@example.org`, firstLine: lines[i % lines.length],
+        status: ["open", "pending", "closed"][i % 3], priority: ["normal", "low", "high", "normal", "urgent"][i % 5],
+        tags: i % 4 === 0 ? ["order"] : i % 7 === 0 ? ["workshop"] : [], site: i % 2 ? "Rossi Ceramics" : null, channel: i % 2 ? "web" : "email",
+        unread: i < 30, createdAt: ago(5000 + i * 37), updatedAt: ago(4000 + i * 31),
+      }));
+    }
+  }
+  const blocked = [];
   const messages = {
     "TKT-20261125-0007": [
       { id: null, direction: "in", from: null, to: null, subject: null, text: "Hello! My order #4471 arrived today, but two of the six bowls have a cracked glaze on the rim (photos attached). The box itself looked fine. Could you send replacements, or should I return them first?\n\nThanks,\nHannah", body: "", html: null, state: null, at: ago(4), attachments: [{ id: 11, name: "bowl-crack-1.jpg", size: 482113, contentType: "image/jpeg" }, { id: 12, name: "bowl-crack-2.jpg", size: 512004, contentType: "image/jpeg" }] },
@@ -35,6 +52,7 @@
   const detailFor = (id) => {
     const t = tickets.find((x) => x.ticketId === id);
     if (!t) throw { code: "not_found", message: `cannot find ticket ${id}` };
+    if (t.mergedInto) return { ticket: t, visitorPhone: null, pageUrl: null, issue: t.firstLine, messages: [], history: [], failedMail: [] };
     const msgs = messages[id] || [{ id: null, direction: "in", from: null, to: null, subject: null, text: t.firstLine, body: "", html: null, state: null, at: t.createdAt, attachments: [] }];
     msgs.forEach((m) => { if (!m.body) m.body = m.text; });
     t.unread = false;
@@ -42,7 +60,8 @@
       ticket: t, visitorPhone: id.endsWith("0007") ? "+49 30 1234 5678" : null,
       pageUrl: t.channel === "web" ? "https://rossi-ceramics.example/shop/bowls/blue-glaze-set" : null,
       issue: msgs[0].text, messages: msgs,
-      history: tickets.filter((x) => x.visitorEmail === t.visitorEmail && x.ticketId !== id),
+      history: tickets.filter((x) => x.visitorEmail === t.visitorEmail && x.ticketId !== id && !x.mergedInto),
+      failedMail: [],
     };
   };
   const configured = scenario !== "firstrun";
@@ -51,6 +70,7 @@
     smtp: configured ? { preset: "gmail", host: "smtp.gmail.com", port: 587, security: "starttls", username: "maria.rossi.ceramics@gmail.com", hasPassword: true } : { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
     imap: configured ? { preset: "gmail", host: "imap.gmail.com", port: 993, security: "tls", username: "maria.rossi.ceramics@gmail.com", hasPassword: true } : { preset: null, host: "", port: null, security: null, username: "", hasPassword: false },
     intake: { listen: "127.0.0.1:7878", publicUrl: configured ? "https://support.rossi-ceramics.example" : "" },
+    mail: { defaultSupportAddress: configured ? "maria.rossi.ceramics+support@gmail.com" : "", newTickets: "support", supportAddress: "", dailySendLimit: 400 },
     notifications: { enabled: true, paused: false },
     configured,
   };
@@ -66,7 +86,31 @@
     sync: problems ? { state: "error", message: "imap.gmail.com: authentication failed (wrong password or app password revoked)" } : { state: configured ? "ok" : "off", message: null },
     notificationsPaused: false, startAtLogin: true,
   };
-  const count = (s) => tickets.filter((t) => t.status === s && !(s === "open" && snoozed(t))).length;
+  // As the core: Spam and Trash show only those; the other views never show spam, trashed or merged tickets.
+  const listed = (t) => !t.spam && !t.deletedAt && !t.mergedInto;
+  const inView = (t, status) => {
+    if (t.mergedInto) return false;
+    if (status === "trash") return !!t.deletedAt;
+    if (status === "spam") return t.spam && !t.deletedAt;
+    if (!listed(t)) return false;
+    if (status === "all") return true;
+    if (status === "snoozed") return snoozed(t);
+    return t.status === status && !(status === "open" && snoozed(t));
+  };
+  const rank = { urgent: 0, high: 1, normal: 2, low: 3 };
+  const sorts = {
+    updated: (a, b) => b.updatedAt.localeCompare(a.updatedAt),
+    created: (a, b) => b.createdAt.localeCompare(a.createdAt),
+    priority: (a, b) => rank[a.priority] - rank[b.priority] || b.updatedAt.localeCompare(a.updatedAt),
+  };
+  const failed = problems ? [{ id: 7, kind: "reply", to: "ben@carter.co.uk", ticketId: "TKT-20261118-0002", reason: "550 5.1.1 user unknown", bounced: true, queuedAt: ago(120) }] : [];
+  const mailStatus = { queued: status.mailQueued, held: 0, sentLast24h: 14, dailyLimit: 400, automaticLeft: 286, repliesLeft: 386, nextSlotAt: null, failedTotal: failed.length, failed };
+  const count = (s) => tickets.filter((t) => inView(t, s)).length;
+  const find = (id) => {
+    const t = tickets.find((x) => x.ticketId === id);
+    if (!t) throw { code: "not_found", message: `cannot find ticket ${id}` };
+    return t;
+  };
   const at = (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
   const morning = (days) => { const d = new Date(); d.setDate(d.getDate() + days); d.setHours(8, 0, 0, 0); return d; };
   const label = (d) => d.toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).replace(",", "");
@@ -74,11 +118,39 @@
   const listeners = {};
   let nextCb = 1;
   const commands = {
-    list_tickets: ({ query }) => tickets
-      .filter((t) => query.status === "all" || (query.status === "snoozed" ? snoozed(t) : t.status === query.status && !(query.status === "open" && snoozed(t))))
-      .filter((t) => !query.search || JSON.stringify(t).toLowerCase().includes(query.search.toLowerCase()))
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
-    counts: () => ({ open: count("open"), pending: count("pending"), closed: count("closed"), unread: tickets.filter((t) => t.unread).length, snoozed: tickets.filter(snoozed).length }),
+    list_tickets: ({ query }) => {
+      if (query.limit > 500) throw { code: "invalid", message: "cannot list more than 500 tickets at a time" };
+      const all = tickets
+        .filter((t) => inView(t, query.status))
+        .filter((t) => !query.search || JSON.stringify(t).toLowerCase().includes(query.search.toLowerCase()))
+        .filter((t) => (!query.tag || t.tags.includes(query.tag)) && (!query.priority || t.priority === query.priority) && (!query.site || t.site === query.site))
+        .sort(sorts[query.sort] || sorts.updated);
+      return { tickets: all.slice(query.offset, query.offset + query.limit), total: all.length };
+    },
+    list_tags: () => [...new Set(tickets.filter(listed).flatMap((t) => t.tags))].sort(),
+    counts: () => ({ open: count("open"), pending: count("pending"), closed: count("closed"), unread: tickets.filter((t) => t.unread && listed(t)).length, snoozed: count("snoozed"), spam: count("spam"), trash: count("trash") }),
+    merge_ticket: ({ ticketId, into }) => {
+      const src = find(ticketId), dst = find(into);
+      if (src === dst) throw { code: "invalid", message: "cannot merge a ticket into itself" };
+      if (src.mergedInto || dst.mergedInto) throw { code: "invalid", message: `cannot merge into or from a merged ticket` };
+      const joined = detailFor(into).messages.concat(detailFor(ticketId).messages).sort((a, b) => a.at.localeCompare(b.at));
+      messages[into] = joined;
+      messages[ticketId] = [];
+      src.mergedInto = into;
+      dst.updatedAt = new Date().toISOString();
+      return detailFor(into);
+    },
+    delete_ticket: ({ ticketId }) => Object.assign(find(ticketId), { deletedAt: new Date().toISOString() }),
+    restore_ticket: ({ ticketId }) => Object.assign(find(ticketId), { deletedAt: null }),
+    set_spam: ({ ticketId, spam }) => Object.assign(find(ticketId), { spam }),
+    block_sender: ({ address }) => {
+      const a = address.trim().toLowerCase();
+      if (!/^[^@\s]*@[^@\s]+\.[^@\s]+$/.test(a)) throw { code: "invalid", message: `cannot block "${address}": not an address or @domain` };
+      if (!blocked.some((b) => b.address === a)) blocked.push({ address: a, createdAt: new Date().toISOString() });
+      return blocked;
+    },
+    unblock_sender: ({ address }) => { const i = blocked.findIndex((b) => b.address === address.trim().toLowerCase()); if (i >= 0) blocked.splice(i, 1); return blocked; },
+    list_blocked: () => blocked,
     get_ticket: ({ ticketId }) => detailFor(ticketId),
     send_reply: ({ ticketId, text }) => {
       (messages[ticketId] = messages[ticketId] || detailFor(ticketId).messages).push({ id: Date.now(), direction: "out", from: "Maria Rossi", to: "", subject: null, text, body: text, html: null, state: "queued", at: new Date().toISOString(), attachments: [] });
@@ -119,7 +191,7 @@
     get_settings: () => settings,
     save_settings: ({ settings: s }) => {
       const acc = (a) => ({ preset: a.preset, host: a.host, port: a.port, security: a.security, username: a.username, hasPassword: a.password !== null || settings.smtp.hasPassword });
-      settings = { owner: s.owner, smtp: acc(s.smtp), imap: acc(s.imap), intake: s.intake, notifications: s.notifications, configured: true };
+      settings = { owner: s.owner, smtp: acc(s.smtp), imap: acc(s.imap), intake: s.intake, mail: s.mail ? { ...settings.mail, ...s.mail } : settings.mail, notifications: s.notifications, configured: true };
       return settings;
     },
     test_connection: ({ kind, account }) => account.password === "wrong"
@@ -159,6 +231,9 @@
       return { folder: `/home/maria/Downloads/deskbell-widget-${slug}`, snippet: `<script src="/widget.js" data-endpoint="https://support.rossi-ceramics.example" data-bot-token="${s.botToken}" data-support-email="maria.rossi.ceramics+support@gmail.com" async></script>` };
     },
     app_status: () => status,
+    mail_status: () => mailStatus,
+    resend_mail: ({ id }) => { mailStatus.failed = mailStatus.failed.filter((m) => m.id !== id); mailStatus.failedTotal = mailStatus.failed.length; mailStatus.queued += 1; return mailStatus; },
+    resend_failed: () => { mailStatus.queued += mailStatus.failed.length; mailStatus.failed = []; mailStatus.failedTotal = 0; return mailStatus; },
     tunnel_status: () => ({ state: "running", pid: 4242, since: ago(90) }),
     set_notifications_paused: ({ paused }) => { status.notificationsPaused = paused; return null; },
     set_start_at_login: ({ enabled }) => { status.startAtLogin = enabled; return null; },

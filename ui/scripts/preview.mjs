@@ -1,6 +1,7 @@
 // Look-check: serves ui/dist with the window's real CSP, installs a fake shell
 // (scripts/fake-backend.js) and saves screenshots of every screen, light and dark, to
-// target/screenshots/ui/. Uses Debian's Chromium through playwright-core; downloads nothing.
+// target/screenshots/ui/ (or $PREVIEW_OUT). Uses Debian's Chromium through playwright-core;
+// downloads nothing.
 //   npm run build && node scripts/preview.mjs
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { chromium } from "playwright-core";
 
 const ui = resolve(fileURLToPath(import.meta.url), "../..");
 const dist = join(ui, "dist");
-const out = resolve(ui, "../target/screenshots/ui");
+const out = process.env.PREVIEW_OUT ? resolve(process.env.PREVIEW_OUT) : resolve(ui, "../target/screenshots/ui");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 if (!existsSync(join(dist, "index.html"))) {
   console.error("ui/dist is missing: run `npm run build` first");
@@ -115,6 +116,34 @@ for (const scheme of ["light", "dark"]) {
   await shot(p, `help-${scheme}`);
   await p.keyboard.press("Escape");
 
+  // Triage: a filter chip and the sort, Merge into… (search, pick, confirm), the merged banner
+  await p.selectOption('[data-testid="filter-tag"]', "order");
+  await p.waitForSelector('[data-testid="filter-chip"][data-filter="tag"]');
+  await p.selectOption('[data-testid="sort-select"]', "priority");
+  await p.waitForFunction(() => document.querySelector('[data-testid="ticket-total"]')?.getAttribute("data-total") === "1");
+  await shot(p, `triage-filters-${scheme}`);
+  await p.click('[data-testid="filter-chip-remove"]');
+  await p.click('[data-testid="status-filter"][data-status="all"]');
+  await p.click('[data-testid="ticket-row"][data-ticket-id="TKT-20261122-0003"]');
+  await p.waitForSelector('[data-testid="ticket-view"][data-ticket-id="TKT-20261122-0003"]');
+  await p.keyboard.press("Shift+M");
+  await p.waitForSelector('[data-testid="merge-search"]');
+  await p.fill('[data-testid="merge-search"]', "hannah");
+  await p.waitForSelector('[data-testid="merge-result"][data-ticket-id="TKT-20261125-0007"]');
+  await shot(p, `merge-search-${scheme}`);
+  await p.click('[data-testid="merge-result"][data-ticket-id="TKT-20261125-0007"]');
+  await p.waitForSelector('[data-testid="merge-warning"]');
+  await shot(p, `merge-confirm-${scheme}`);
+  await p.click('[data-testid="merge-confirm"]');
+  await p.waitForSelector('[data-testid="ticket-view"][data-ticket-id="TKT-20261125-0007"]');
+  // the shell opens the merged one by id (as a notification would)
+  await p.evaluate(() => window.__PREVIEW_EMIT__("deskbell:open-ticket", { ticketId: "TKT-20261122-0003" }));
+  await p.waitForSelector('[data-testid="merged-banner"]').catch(() => problems.push(`[${scheme}] the merged banner did not show`));
+  await shot(p, `merged-banner-${scheme}`);
+  await p.click('[data-testid="status-filter"][data-status="spam"]');
+  await p.waitForSelector('[data-testid="ticket-row"][data-ticket-id="TKT-20261125-0008"]');
+  await shot(p, `spam-${scheme}`);
+
   // Settings
   await p.click('[data-testid="settings-open"]');
   await p.waitForSelector('[data-testid="settings-view"]');
@@ -131,6 +160,17 @@ for (const scheme of ["light", "dark"]) {
   await p.waitForSelector('[data-testid="widget-saved"]');
   await p.$eval('[data-testid="self-host"]', (e) => e.scrollIntoView({ block: "center" }));
   await shot(p, `settings-sites-selfhost-${scheme}`);
+  await p.context().close();
+
+  // A long list: virtualised, paged as it scrolls
+  p = await page(scheme, "many");
+  await p.waitForSelector('[data-testid="ticket-row"]');
+  const inDom = await p.$$eval('[data-testid="ticket-row"]', (e) => e.length);
+  if (inDom > 60) problems.push(`[${scheme}] the long list rendered ${inDom} rows (not virtualised?)`);
+  await p.$eval('[data-testid="ticket-list"]', (e) => (e.scrollTop = 300 * 80));
+  await p.waitForFunction(() => !document.querySelector('[data-testid="row-loading"]') && document.querySelector('[data-testid="ticket-row"][aria-posinset="301"]'), null, { timeout: 3000 })
+    .catch(() => problems.push(`[${scheme}] scrolling the long list did not load its next page`));
+  await shot(p, `long-list-${scheme}`);
   await p.context().close();
 
   // Empty inbox; problems (sync error, queued and failed mail)

@@ -1,19 +1,25 @@
 // The window: loads settings and status, shows first-run set-up or the three panes, owns the
-// inbox state (filter, search, list, cursor, open ticket), keys, and live refresh on events.
+// inbox state (view, search, filters, cursor, open ticket), keys, and live refresh on events.
+// The list's paging lives in lib/useTicketList.ts, the triage actions in lib/useTriage.ts.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { AppStatus, CannedReply, Counts, MailStatus, Priority, Settings, Status, TicketDetail, TicketRow, TunnelState } from "./bindings";
 import { api, toApiError, type ApiError } from "./api";
 import { EnvContext, type Env } from "./context";
 import { refreshFor, refresher, type Refresh } from "./lib/events";
-import { keepCursor } from "./lib/keys";
 import { useInboxKeys } from "./lib/inboxKeys";
-import { isSnoozed, wakeTime } from "./lib/time";
+import { NO_FILTERS, rowFits, type ListFilters } from "./lib/listQuery";
+import { findRow } from "./lib/ticketPages";
+import { useTicketList } from "./lib/useTicketList";
+import { useTriage } from "./lib/useTriage";
+import { wakeTime } from "./lib/time";
+import { BootState } from "./components/BootState";
 import { CannedManager } from "./components/CannedManager";
 import type { ComposeMode } from "./components/Composer";
 import { EmptyInbox } from "./components/EmptyInbox";
 import { FirstRun } from "./components/FirstRun";
 import { HelpSheet } from "./components/HelpSheet";
 import { FailedMailSheet } from "./components/MailPanel";
+import { TriageSheets } from "./components/TriageSheets";
 import { SettingsView } from "./components/SettingsView";
 import { Sheet } from "./components/Sheet";
 import { Sidebar, type Filter } from "./components/Sidebar";
@@ -27,13 +33,7 @@ export function ticketFromUrl(search: string): string | null {
   return id && /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : null;
 }
 
-/** Whether `row` still belongs in the list under `filter` (else the list reloads). */
-export function rowFits(row: TicketRow, filter: Filter, now: Date): boolean {
-  const snoozed = isSnoozed(row.snoozedUntil, now);
-  if (filter === "all") return true;
-  if (filter === "snoozed") return snoozed;
-  return row.status === filter && !(filter === "open" && snoozed);
-}
+export { rowFits };
 
 export function App() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -47,8 +47,7 @@ export function App() {
   const [counts, setCounts] = useState<Counts | null>(null);
   const [filter, setFilter] = useState<Filter>("open");
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<TicketRow[] | null>(null);
-  const [listError, setListError] = useState<ApiError | null>(null);
+  const [filters, setFilters] = useState<ListFilters>(NO_FILTERS);
   const [cursor, setCursor] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [detail, setDetail] = useState<TicketDetail | null>(null);
@@ -70,9 +69,7 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   // Latest values for callbacks registered once (events, keys).
-  const live = useRef({ filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen });
-  live.current = { filter, search, rows, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen };
-  const listSeq = useRef(0);
+  const live = useRef({ filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: false });
   const detailSeq = useRef(0);
 
   const notify = useCallback((message: string, kind: "info" | "error" = "info") => {
@@ -86,19 +83,11 @@ export function App() {
   }, []);
   const fail = useCallback((e: unknown) => notify(toApiError(e).message, "error"), [notify]);
 
-  const loadList = useCallback(async (f: Filter, q: string) => {
-    const seq = ++listSeq.current;
-    try {
-      const next = await api.listTickets({ status: f, search: q });
-      if (seq !== listSeq.current) return; // a newer query answered first
-      setListError(null);
-      const before = (live.current.rows ?? []).map((r) => r.ticketId);
-      setCursor(keepCursor(before, next.map((r) => r.ticketId), live.current.cursor) ?? live.current.openId ?? null);
-      setRows(next);
-    } catch (e) {
-      if (seq === listSeq.current) setListError(toApiError(e));
-    }
-  }, []);
+  const inInbox = settings !== null && (settings.configured || setupDismissed);
+  const list = useTicketList({ enabled: inInbox, status: filter, search, filters, setCursor, onError: (e) => notify(e.message, "error"),
+    cursor: () => live.current.cursor, fallback: () => live.current.openId });
+  const listRef = useRef(list);
+  listRef.current = list;
   const loadCounts = useCallback(() => api.counts().then(setCounts, () => {}), []);
   const loadStatus = useCallback(() => {
     api.appStatus().then(setStatus, () => {});
@@ -116,8 +105,7 @@ export function App() {
       if (seq !== detailSeq.current) return;
       setDetail(d);
       setDetailError(null);
-      // get_ticket marked it read
-      setRows((rs) => rs && rs.map((r) => (r.ticketId === id ? { ...r, unread: false } : r)));
+      listRef.current.markRead(id); // get_ticket marked it read
     } catch (e) {
       if (seq !== detailSeq.current) return;
       if (quiet) fail(e);
@@ -148,22 +136,18 @@ export function App() {
     const t = setInterval(loadStatus, 30_000);
     return () => clearInterval(t);
   }, []);
-  const inInbox = settings !== null && (settings.configured || setupDismissed);
   useEffect(() => {
     if (!inInbox) return;
     loadCounts();
     const fromUrl = ticketFromUrl(location.search);
     if (fromUrl) openTicket(fromUrl);
   }, [inInbox]);
-  useEffect(() => {
-    if (inInbox) loadList(filter, search);
-  }, [inInbox, filter, search]);
 
   // Live refresh from the shell's events, merged so a burst costs one round of calls.
   useEffect(() => {
     const r = refresher((x: Refresh) => {
       const c = live.current;
-      if (x.list) loadList(c.filter, c.search);
+      if (x.list) listRef.current.reload();
       if (x.counts) loadCounts();
       if (x.thread && c.openId) loadDetail(c.openId, true);
       if (x.status) loadStatus();
@@ -187,13 +171,30 @@ export function App() {
   const applyRow = useCallback(
     (row: TicketRow) => {
       setDetail((d) => (d && d.ticket.ticketId === row.ticketId ? { ...d, ticket: row } : d));
-      setRows((rs) => rs && rs.map((r) => (r.ticketId === row.ticketId ? row : r)));
+      listRef.current.patch(row);
       loadCounts();
       const c = live.current;
-      if (!rowFits(row, c.filter, new Date())) loadList(c.filter, c.search);
+      // (sorted by priority, a changed row may also have moved)
+      if (!rowFits(row, c.filter, new Date(), c.filters) || c.filters.sort === "priority") listRef.current.reload();
     },
-    [loadCounts, loadList],
+    [loadCounts],
   );
+  const triage = useTriage({
+    applyRow,
+    notify,
+    fail,
+    onMerged: (target) => {
+      setOpenId(target.ticket.ticketId);
+      setCursor(target.ticket.ticketId);
+      setDetail(target);
+      listRef.current.reload();
+      loadCounts();
+    },
+  });
+  live.current = { filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: triage.sheet !== null };
+  /** The row a key or button acts on: the open ticket's, else the listed one. */
+  const rowFor = (id: string): TicketRow | undefined =>
+    detail?.ticket.ticketId === id ? detail.ticket : list.pages ? findRow(list.pages, id) : undefined;
   const snoozeTicket = (id: string, until: string) =>
     api.snoozeTicket(id, until).then((row) => {
       setSnoozeOpen(false);
@@ -243,7 +244,12 @@ export function App() {
     setFailedSheet,
     setCannedSheet,
     closeSettings: () => setView("inbox"),
-    setCursor,
+    move: (delta) => listRef.current.move(delta),
+    closeTriageSheet: triage.close,
+    triage: (key, id) => {
+      const row = rowFor(id);
+      if (row) triage.run(key, row);
+    },
     openTicket,
     compose: (mode) => {
       setComposeMode(mode);
@@ -254,27 +260,14 @@ export function App() {
       searchRef.current?.focus();
       searchRef.current?.select();
     },
+    focusFilters: () => document.querySelector<HTMLElement>('[data-testid="filter-tag"]')?.focus(),
   });
 
   const env: Env = useMemo(() => ({ timezone: settings?.owner.timezone ?? null, notify }), [settings?.owner.timezone, notify]);
 
   let body;
-  if (bootError) {
-    body = (
-      <div class="boot state" role="alert" data-testid="boot-error">
-        <p class="state-title">Deskbell could not start its window.</p>
-        <p class="muted">{bootError.message}</p>
-        <button class="btn" onClick={() => location.reload()}>
-          Try again
-        </button>
-      </div>
-    );
-  } else if (!settings) {
-    body = (
-      <main class="boot state" aria-busy="true" data-testid="loading">
-        <div class="spinner" aria-label="Loading" />
-      </main>
-    );
+  if (bootError || !settings) {
+    body = <BootState error={bootError} />;
   } else if (!inInbox) {
     body = (
       <FirstRun
@@ -333,15 +326,18 @@ export function App() {
             <TicketList
               filter={filter}
               search={search}
-              rows={rows}
-              error={listError}
+              filters={filters}
+              onFilters={setFilters}
+              pages={list.pages}
+              error={list.error}
               cursor={cursor}
               openId={openId}
               status={status}
               searchRef={searchRef}
               onSearch={setSearch}
               onOpen={openTicket}
-              onRetry={() => loadList(filter, search)}
+              onRange={list.showRange}
+              onRetry={() => list.reload()}
               onSettings={() => setView("settings")}
               empty={
                 <EmptyInbox
@@ -357,7 +353,7 @@ export function App() {
             <ThreadView
               detail={detail}
               loading={detailLoading}
-              listEmpty={rows !== null && rows.length === 0 && !search}
+              listEmpty={list.pages !== null && list.pages.total === 0 && !search}
               error={detailError}
               ownerName={settings.owner.name}
               replyRef={replyRef}
@@ -389,6 +385,7 @@ export function App() {
               onSnoozeOpen={setSnoozeOpen}
               onSnooze={(until) => detail && snoozeTicket(detail.ticket.ticketId, until)}
               onUnsnooze={() => detail && unsnoozeTicket(detail.ticket.ticketId)}
+              onTriage={(key) => detail && triage.run(key, detail.ticket)}
             />
           </>
         )}
@@ -419,6 +416,7 @@ export function App() {
           {canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={canned} onChange={setCanned} />}
         </Sheet>
       )}
+      <TriageSheets sheet={triage.sheet} onClose={triage.close} onMerged={triage.merged} onBlock={(a) => triage.block(triage.sheet!.ticket, a)} />
       <Toasts toasts={toasts} />
     </EnvContext.Provider>
   );

@@ -6,6 +6,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AccountInput,
   AppStatus,
+  BlockedSender,
   CannedReply,
   ApiError,
   CheckReport,
@@ -22,6 +23,7 @@ import type {
   SnoozeChoice,
   Status,
   TicketDetail,
+  TicketPage,
   TicketQuery,
   OpenTicket,
   TicketRow,
@@ -56,7 +58,23 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const api = {
-  listTickets: (query: TicketQuery) => call<TicketRow[]>("list_tickets", { query }),
+  /** One page of the tickets matching `query` (limit at most 500), and how many match in all. */
+  listTickets: (query: TicketQuery) => call<TicketPage>("list_tickets", { query }),
+  /** Every tag in use, sorted. */
+  listTags: () => call<string[]>("list_tags"),
+  /**
+   * Merges `ticketId` into `into` for good: its thread joins the target's in time order and it
+   * leaves every list (get_ticket still shows it, with mergedInto). The target's detail.
+   */
+  mergeTicket: (ticketId: string, into: string) => call<TicketDetail>("merge_ticket", { ticketId, into }),
+  /** To the trash (restorable; purged after 30 days). */
+  deleteTicket: (ticketId: string) => call<TicketRow>("delete_ticket", { ticketId }),
+  restoreTicket: (ticketId: string) => call<TicketRow>("restore_ticket", { ticketId }),
+  setSpam: (ticketId: string, spam: boolean) => call<TicketRow>("set_spam", { ticketId, spam }),
+  /** `address` is a full address or "@domain"; later mail from it is stored as spam, silently. */
+  blockSender: (address: string) => call<BlockedSender[]>("block_sender", { address }),
+  unblockSender: (address: string) => call<BlockedSender[]>("unblock_sender", { address }),
+  listBlocked: () => call<BlockedSender[]>("list_blocked"),
   counts: () => call<Counts>("counts"),
   getTicket: (ticketId: string) => call<TicketDetail>("get_ticket", { ticketId }),
   sendReply: (ticketId: string, text: string, files: OutgoingFile[]) =>

@@ -2,7 +2,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, failedMail, fakeApi, mailStatus, row, settings, settle, status, until } from "./fixtures";
+import { detail, failedMail, fakeApi, mailStatus, row, settings, settle, status, until, page, pagedList } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
 vi.mock("../src/api", async (orig) => {
@@ -21,8 +21,8 @@ beforeEach(() => {
   threads = { "T-1": ["one"], "T-2": ["two"], "T-3": ["three"] };
   a.getSettings.mockResolvedValue(settings());
   a.appStatus.mockResolvedValue(status());
-  a.counts.mockResolvedValue({ open: 3, pending: 0, closed: 0, unread: 3, snoozed: 0 });
-  a.listTickets.mockImplementation(async () => rows);
+  a.counts.mockResolvedValue({ open: 3, pending: 0, closed: 0, unread: 3, snoozed: 0, spam: 0, trash: 0 });
+  a.listTickets.mockImplementation(pagedList(() => rows));
   a.getTicket.mockImplementation(async (id: string) => detail(rows.find((r) => r.ticketId === id)!, threads[id]));
   a.setStatus.mockImplementation(async (id: string, s: string) => ({ ...rows.find((r) => r.ticketId === id)!, status: s }));
   a.cannedReplies.mockResolvedValue([]);
@@ -58,7 +58,7 @@ describe("App", () => {
   it("lists tickets; j/k move the cursor, Enter opens, r focuses the reply", async () => {
     await mount();
     expect(root.querySelectorAll('[data-testid="ticket-row"]').length).toBe(3);
-    expect(fake.current!.api.listTickets).toHaveBeenCalledWith({ status: "open", search: "" });
+    expect(fake.current!.api.listTickets).toHaveBeenCalledWith({ status: "open", search: "", tag: null, priority: null, site: null, sort: "updated", offset: 0, limit: 200 });
     await key("j");
     expect(selected()).toBe("T-1");
     await key("j");
@@ -90,6 +90,9 @@ describe("App", () => {
     await key("/");
     expect(document.activeElement).toBe(byId("search-input"));
     await key("Escape", byId("search-input")!);
+    await key("f");
+    expect(document.activeElement).toBe(byId("filter-tag"));
+    await key("Escape", byId("filter-tag")!);
     await key("?");
     expect(byId("help-sheet")).not.toBeNull();
     await key("Escape");
@@ -130,8 +133,8 @@ describe("App", () => {
   });
 
   it("shows the empty state, and the ApiError message when listing fails", async () => {
-    fake.current!.api.listTickets.mockResolvedValue([]);
-    fake.current!.api.counts.mockResolvedValue({ open: 0, pending: 0, closed: 0, unread: 0, snoozed: 0 });
+    fake.current!.api.listTickets.mockResolvedValue(page([]));
+    fake.current!.api.counts.mockResolvedValue({ open: 0, pending: 0, closed: 0, unread: 0, snoozed: 0, spam: 0, trash: 0 });
     await mount();
     expect(byId("empty-state")!.textContent).toContain("No tickets yet");
     expect(byId("ticket-list")).not.toBeNull();

@@ -1,11 +1,26 @@
 // Sample DTOs for component tests, and a fake `api` whose calls tests can inspect.
 import { vi } from "vitest";
-import type { AppStatus, FailedMail, MailStatus, Settings, TicketDetail, TicketRow } from "../src/bindings";
+import type { AppStatus, Counts, FailedMail, MailStatus, Settings, TicketDetail, TicketRow } from "../src/bindings";
 
 export const row = (id: string, o: Partial<TicketRow> = {}): TicketRow => ({
   ticketId: id, status: "open", priority: "normal", channel: "web", site: "Shop", visitorName: `Visitor ${id.slice(-1)}`,
   visitorEmail: `v${id.slice(-1)}@example.com`, firstLine: `question ${id}`, unread: true, tags: [], spam: false,
-  createdAt: "2026-11-25T10:00:00Z", updatedAt: "2026-11-25T10:00:00Z", snoozedUntil: null, ...o,
+  createdAt: "2026-11-25T10:00:00Z", updatedAt: "2026-11-25T10:00:00Z", snoozedUntil: null, deletedAt: null,
+  mergedInto: null, ...o,
+});
+
+/** One list_tickets answer: rows [offset, offset + limit) of `all`, and how many there are. */
+export const page = (all: TicketRow[], offset = 0, limit = all.length) => ({
+  tickets: all.slice(offset, offset + limit),
+  total: all.length,
+});
+
+/** A list_tickets fake over `all()` that honours offset and limit, as the core does. */
+export const pagedList = (all: () => TicketRow[]) => async (q: { offset: number; limit: number }) => page(all(), q.offset, q.limit);
+
+/** The Counts answer with every view (spam and trash zero unless given). */
+export const counts = (o: Partial<Counts> = {}): Counts => ({
+  open: 0, pending: 0, closed: 0, unread: 0, snoozed: 0, spam: 0, trash: 0, ...o,
 });
 
 export const settings = (configured = true): Settings => ({
@@ -47,10 +62,13 @@ export function fakeApi() {
   const api = {
     listTickets: vi.fn(), counts: vi.fn(), getTicket: vi.fn(), sendReply: vi.fn(), setStatus: vi.fn(),
     setPriority: vi.fn(), setTags: vi.fn(), saveAttachment: vi.fn(), cannedReplies: vi.fn(), saveCannedReply: vi.fn(),
-    deleteCannedReply: vi.fn(), fillCannedReply: vi.fn(async (id: number) => `filled ${id}`), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), checkPublicUrl: vi.fn(), listSites: vi.fn(),
+    deleteCannedReply: vi.fn(), fillCannedReply: vi.fn(async (id: number) => `filled ${id}`), getSettings: vi.fn(), saveSettings: vi.fn(), testConnection: vi.fn(), checkPublicUrl: vi.fn(), listSites: vi.fn(async () => [] as unknown[]),
     addSite: vi.fn(), editSite: vi.fn(), rotateSiteToken: vi.fn(), removeSite: vi.fn(), saveWidget: vi.fn(), appStatus: vi.fn(), mailStatus: vi.fn(async () => mailStatus()), tunnelStatus: vi.fn(async () => ({ state: "not_configured" })), resendMail: vi.fn(), resendFailed: vi.fn(),
     setNotificationsPaused: vi.fn(), setStartAtLogin: vi.fn(), snoozeTicket: vi.fn(), unsnoozeTicket: vi.fn(),
     snoozeChoices: vi.fn(async () => [] as unknown[]),
+    listTags: vi.fn(async () => [] as string[]), mergeTicket: vi.fn(), deleteTicket: vi.fn(), restoreTicket: vi.fn(),
+    setSpam: vi.fn(), blockSender: vi.fn(async () => [] as unknown[]), unblockSender: vi.fn(async () => [] as unknown[]),
+    listBlocked: vi.fn(async () => [] as unknown[]),
     onEvent: vi.fn(async (h: (e: unknown) => void) => {
       handlers.event = h;
       return () => {};

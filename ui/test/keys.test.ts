@@ -10,6 +10,7 @@ describe("keyAction", () => {
     ["n", { type: "note" }],
     ["e", { type: "close-ticket" }],
     ["/", { type: "search" }],
+    ["f", { type: "filter" }],
     ["?", { type: "help" }],
     ["Escape", { type: "escape" }],
     ["x", null],

@@ -2,7 +2,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, fakeApi, row, settings, settle, status, until } from "./fixtures";
+import { detail, fakeApi, row, settings, settle, status, until, page } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as (ReturnType<typeof import("./fixtures").fakeApi> & { addNote: ReturnType<typeof vi.fn> }) | null }));
 vi.mock("../src/api", async (orig) => {
@@ -120,8 +120,8 @@ describe("the window", () => {
     const t = row("T-1");
     a.getSettings.mockResolvedValue(settings());
     a.appStatus.mockResolvedValue(status());
-    a.counts.mockResolvedValue({ open: 1, pending: 0, closed: 0, unread: 1, snoozed: 0 });
-    a.listTickets.mockResolvedValue([t]);
+    a.counts.mockResolvedValue({ open: 1, pending: 0, closed: 0, unread: 1, snoozed: 0, spam: 0, trash: 0 });
+    a.listTickets.mockResolvedValue(page([t]));
     a.getTicket.mockResolvedValue(detail(t));
     a.cannedReplies.mockResolvedValue([]);
     fake.current!.addNote.mockResolvedValue(withNote(detail(t), "Internal words"));

@@ -3,7 +3,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { detail, fakeApi, row, settings, settle, status, until } from "./fixtures";
+import { detail, fakeApi, row, settings, settle, status, until, pagedList } from "./fixtures";
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof import("./fixtures").fakeApi> | null }));
 vi.mock("../src/api", async (orig) => {
@@ -23,7 +23,7 @@ const choices: SnoozeChoice[] = [
   { key: "tomorrow", label: "Tomorrow morning", at: "Wed 08:00", until: LATER },
   { key: "next_week", label: "Next week", at: "Mon 08:00", until: new Date(Date.now() + 6 * 24 * 3600_000).toISOString() },
 ];
-const counts = { open: 2, pending: 0, closed: 0, unread: 2, snoozed: 1 };
+const counts = { open: 2, pending: 0, closed: 0, unread: 2, snoozed: 1, spam: 0, trash: 0 };
 
 let root: HTMLElement;
 let rows: TicketRow[];
@@ -34,7 +34,7 @@ beforeEach(() => {
   a.getSettings.mockResolvedValue(settings());
   a.appStatus.mockResolvedValue(status());
   a.counts.mockResolvedValue(counts);
-  a.listTickets.mockImplementation(async () => rows);
+  a.listTickets.mockImplementation(pagedList(() => rows));
   a.getTicket.mockImplementation(async (id: string) => detail(rows.find((r) => r.ticketId === id)!));
   a.snoozeChoices.mockResolvedValue(choices);
   a.snoozeTicket.mockImplementation(async (id: string, until: string) => ({ ...rows.find((r) => r.ticketId === id)!, snoozedUntil: until }));
@@ -68,7 +68,7 @@ describe("the Snoozed view", () => {
     rows = [row("T-3", { snoozedUntil: LATER })];
     snoozed.click();
     await settle();
-    expect(fake.current!.api.listTickets).toHaveBeenLastCalledWith({ status: "snoozed", search: "" });
+    expect(fake.current!.api.listTickets).toHaveBeenLastCalledWith({ status: "snoozed", search: "", tag: null, priority: null, site: null, sort: "updated", offset: 0, limit: 200 });
     await until(() => byId("row-snoozed"));
     expect(byId("row-snoozed")!.textContent).toBe(`until ${wakeTime(LATER, new Date(), "Europe/Berlin")}`);
   });

@@ -6,7 +6,7 @@ import type { Filter } from "./Sidebar";
 
 export function EmptyInbox({ filter, counts, onSettings }: { filter: Filter; counts: Counts | null; onSettings: () => void }) {
   const total = counts ? counts.open + counts.pending + counts.closed + counts.snoozed : 0;
-  if (total === 0) {
+  if (total === 0 && filter !== "spam" && filter !== "trash") {
     return (
       <div class="state" data-testid="empty-state" data-empty="new">
         <Icon name="inbox" size={30} class="state-icon" />
@@ -26,6 +26,8 @@ export function EmptyInbox({ filter, counts, onSettings }: { filter: Filter; cou
     pending: ["Nothing pending", "Tickets waiting for the visitor's answer show up here."],
     closed: ["Nothing closed yet", "Close a ticket with e once it is solved."],
     snoozed: ["Nothing snoozed", "Snooze a ticket with z: it leaves Open and comes back by itself."],
+    spam: ["No spam", "Tickets you mark as spam (!) and mail from blocked senders land here, silently."],
+    trash: ["Trash is empty", "Deleted tickets (#) wait here for 30 days; restore one with #."],
     all: ["No tickets", ""],
   };
   const [title, sub] = text[filter];

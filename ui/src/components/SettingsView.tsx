@@ -11,6 +11,7 @@ import { AppPasswordGuide } from "./AppPasswordGuide";
 import { CannedManager } from "./CannedManager";
 import { Icon } from "./Icon";
 import { ReachCheck } from "./ReachCheck";
+import { BlockedSection } from "./BlockedSection";
 import { SitesSection } from "./SitesSection";
 
 const SECTIONS = [
@@ -22,6 +23,7 @@ const SECTIONS = [
   ["sites", "Websites"],
   ["notifications", "Notifications"],
   ["canned", "Canned replies"],
+  ["blocked", "Blocked senders"],
 ] as const;
 
 const NEW_TICKETS: [NewTickets, string][] = [
@@ -305,6 +307,7 @@ export function SettingsView(props: {
             <h3>Canned replies</h3>
             {props.canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={props.canned} onChange={props.onCanned} />}
           </section>
+          <BlockedSection />
 
           <div class={dirty ? "save-bar dirty" : "save-bar"}>
             {saveError ? (

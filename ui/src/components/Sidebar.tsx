@@ -5,7 +5,11 @@ import { Icon, type IconName } from "./Icon";
 import { MailStatusLines } from "./MailPanel";
 import { TunnelLine } from "./TunnelLine";
 
-/** A status, the snoozed tickets (open ones hidden until a time; "open" leaves them out), or all. */
+/**
+ * A status, the snoozed tickets (open ones hidden until a time; "open" leaves them out), all,
+ * or the two bins: Spam and Trash (deleted, restorable for 30 days). Only the bins show spam
+ * and trashed tickets; merged ones are in no list.
+ */
 export type Filter = StatusFilter;
 
 const FILTERS: { value: Filter; label: string; icon: IconName }[] = [
@@ -15,10 +19,14 @@ const FILTERS: { value: Filter; label: string; icon: IconName }[] = [
   { value: "snoozed", label: "Snoozed", icon: "moon" },
   { value: "all", label: "All tickets", icon: "layers" },
 ];
+const BINS: { value: Filter; label: string; icon: IconName }[] = [
+  { value: "spam", label: "Spam", icon: "ban" },
+  { value: "trash", label: "Trash", icon: "trash" },
+];
 
 export function filterCount(c: Counts | null, f: Filter): number | null {
   if (!c) return null;
-  return f === "all" ? c.open + c.pending + c.closed + c.snoozed : c[f];
+  return f === "all" ? c.open + c.pending + c.closed + c.snoozed : c[f] ?? 0;
 }
 
 export function Sidebar(props: {
@@ -37,7 +45,7 @@ export function Sidebar(props: {
   onTogglePause: () => void;
   onOpenFailed?: () => void;
 }) {
-  const { counts, status } = props;
+  const { status } = props;
   return (
     <aside class="sidebar" aria-label="Filters">
       <div class="brand">
@@ -50,29 +58,13 @@ export function Sidebar(props: {
         </span>
       </div>
       <nav class="filters" data-testid="status-filter" aria-label="Ticket status">
-        {FILTERS.map((f) => {
-          const n = filterCount(counts, f.value);
-          const active = props.filter === f.value && !props.settingsOpen;
-          return (
-            <button
-              key={f.value}
-              class={active ? "filter active" : "filter"}
-              aria-current={active ? "true" : undefined}
-              data-testid="status-filter"
-              data-status={f.value}
-              onClick={() => props.onFilter(f.value)}
-            >
-              <Icon name={f.icon} />
-              <span class="filter-label">{f.label}</span>
-              {f.value === "open" && counts && counts.unread > 0 && (
-                <span class="unread-pill" title={`${counts.unread} unread`}>
-                  {counts.unread} new
-                </span>
-              )}
-              <span class="filter-count">{n ?? ""}</span>
-            </button>
-          );
-        })}
+        {FILTERS.map((f) => (
+          <FilterButton key={f.value} f={f} {...props} />
+        ))}
+        <div class="filters-sep" role="separator" />
+        {BINS.map((f) => (
+          <FilterButton key={f.value} f={f} {...props} />
+        ))}
       </nav>
       <div class="sidebar-foot">
         <Health status={status} mail={props.mail ?? null} tunnel={props.tunnel ?? null} onSettings={props.onSettings} onOpenFailed={props.onOpenFailed ?? (() => {})} />
@@ -95,6 +87,36 @@ export function Sidebar(props: {
         </button>
       </div>
     </aside>
+  );
+}
+
+function FilterButton(props: {
+  f: { value: Filter; label: string; icon: IconName };
+  filter: Filter;
+  settingsOpen: boolean;
+  counts: Counts | null;
+  onFilter: (f: Filter) => void;
+}) {
+  const { f, counts } = props;
+  const n = filterCount(counts, f.value);
+  const active = props.filter === f.value && !props.settingsOpen;
+  return (
+    <button
+      class={active ? "filter active" : "filter"}
+      aria-current={active ? "true" : undefined}
+      data-testid="status-filter"
+      data-status={f.value}
+      onClick={() => props.onFilter(f.value)}
+    >
+      <Icon name={f.icon} />
+      <span class="filter-label">{f.label}</span>
+      {f.value === "open" && counts && counts.unread > 0 && (
+        <span class="unread-pill" title={`${counts.unread} unread`}>
+          {counts.unread} new
+        </span>
+      )}
+      <span class="filter-count">{n ?? ""}</span>
+    </button>
   );
 }
 

@@ -9,7 +9,10 @@ import { Icon } from "./Icon";
 import { SnoozeMenu } from "./SnoozeMenu";
 import { useEnv, useNow } from "../context";
 import { isSnoozed, wakeTime } from "../lib/time";
+import type { TriageKey } from "../lib/inboxKeys";
 import { TagsEditor } from "./TagsEditor";
+import { TicketActions } from "./TicketActions";
+import { TriageBanner } from "./TriageBanner";
 import { ThreadEntryView } from "./ThreadEntryView";
 import { VisitorCard } from "./VisitorCard";
 
@@ -42,6 +45,8 @@ export function ThreadView(props: {
   onSnoozeOpen?: (open: boolean) => void;
   onSnooze?: (until: string) => void;
   onUnsnooze?: () => void;
+  /** Delete/Restore, Spam, Block sender, Merge (the same as the keys # ! B M) */
+  onTriage?: (key: TriageKey) => void;
 }) {
   const { detail } = props;
   const { timezone } = useEnv();
@@ -103,6 +108,7 @@ export function ThreadView(props: {
     );
   }
   const t = detail.ticket;
+  const onTriage = props.onTriage ?? (() => {});
   const title = firstWords(detail.issue || t.firstLine) || "(no subject)";
   return (
     <section class="thread-pane" aria-label="Ticket" data-testid="ticket-view" data-ticket-id={t.ticketId}>
@@ -164,6 +170,10 @@ export function ThreadView(props: {
       </header>
       <div class="thread-tags">
         <TagsEditor tags={t.tags} onChange={props.onTags} />
+        <TicketActions ticket={t} onAction={onTriage} />
+      </div>
+      <div class="thread-banners">
+        <TriageBanner ticket={t} onOpen={props.onOpen} onRestore={() => onTriage("trash")} />
       </div>
       <BounceBanners detail={detail} busy={props.resending} onResend={props.onResend ?? (() => {})} onShowFailed={props.onShowFailed} />
       <div
@@ -183,7 +193,7 @@ export function ThreadView(props: {
           </div>
         </div>
       </div>
-      <Composer
+      {!t.mergedInto && <Composer
         ticketId={t.ticketId}
         to={t.visitorName ? `${t.visitorName} <${t.visitorEmail}>` : t.visitorEmail}
         textRef={props.replyRef}
@@ -194,7 +204,7 @@ export function ThreadView(props: {
         mode={props.composeMode}
         onMode={props.onComposeMode}
         onNoted={props.onNoted}
-      />
+      />}
     </section>
   );
 }

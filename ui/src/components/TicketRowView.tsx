@@ -1,14 +1,19 @@
 // One dense list row: unread mark, status dot, visitor, age, first line, tags.
+// In the virtual list every row has the same height (ROW_HEIGHT; styles.css .vlist .row).
 import type { TicketRow } from "../bindings";
 import { useEnv, useNow } from "../context";
 import { isSnoozed, wakeTime } from "../lib/time";
 import { RelTime } from "./RelTime";
+
+export const ROW_HEIGHT = 80;
 
 export function TicketRowView(props: {
   row: TicketRow;
   selected: boolean;
   open: boolean;
   onOpen: (id: string) => void;
+  /** in a virtual list: its place (0-based), the list's length and its offset in px */
+  place?: { index: number; total: number; top: number };
 }) {
   const { row } = props;
   const { timezone } = useEnv();
@@ -26,6 +31,9 @@ export function TicketRowView(props: {
       aria-selected={props.selected ? "true" : "false"}
       role="option"
       id={`row-${row.ticketId}`}
+      aria-posinset={props.place ? props.place.index + 1 : undefined}
+      aria-setsize={props.place?.total}
+      style={props.place ? { top: `${props.place.top}px` } : undefined}
       onClick={() => props.onOpen(row.ticketId)}
     >
       <span class="unread-mark" aria-label={row.unread ? "unread" : undefined} />

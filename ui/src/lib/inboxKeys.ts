@@ -2,13 +2,15 @@
 // actions. It reads the live state from a ref and the newest actions from another, so it is
 // installed once and never sees a stale render.
 import { useEffect, useRef } from "preact/hooks";
-import type { TicketDetail, TicketRow } from "../bindings";
+import type { TicketDetail } from "../bindings";
 import type { ComposeMode } from "../components/Composer";
-import { isTyping, keyAction, moveCursor } from "./keys";
+import { isTyping, keyAction } from "./keys";
+
+/** The triage keys: # trash (or restore), ! spam (or not), B block sender, M merge. */
+export type TriageKey = "trash" | "spam" | "block" | "merge";
 
 /** What the handler reads of the window's state at the moment of the key. */
 export type LiveInbox = {
-  rows: TicketRow[] | null;
   cursor: string | null;
   openId: string | null;
   detail: TicketDetail | null;
@@ -17,6 +19,8 @@ export type LiveInbox = {
   cannedSheet: boolean;
   failedSheet: boolean;
   snoozeOpen: boolean;
+  /** the merge or block sheet is open */
+  triageSheet: boolean;
 };
 
 export type InboxKeyActions = {
@@ -25,11 +29,16 @@ export type InboxKeyActions = {
   setFailedSheet: (open: boolean) => void;
   setCannedSheet: (open: boolean) => void;
   closeSettings: () => void;
-  setCursor: (id: string | null) => void;
+  /** j/k: the list moves its cursor (across pages it loads) */
+  move: (delta: 1 | -1) => void;
+  closeTriageSheet: () => void;
+  /** a triage key for the open ticket, else the cursor's */
+  triage: (key: TriageKey, ticketId: string) => void;
   openTicket: (id: string) => void;
   compose: (mode: ComposeMode) => void;
   closeTicket: (id: string) => void;
   focusSearch: () => void;
+  focusFilters: () => void;
 };
 
 export function useInboxKeys(live: { readonly current: LiveInbox }, actions: InboxKeyActions) {
@@ -43,6 +52,7 @@ export function useInboxKeys(live: { readonly current: LiveInbox }, actions: Inb
       const act = latest.current;
       if (a.type === "escape") {
         if (c.help) act.setHelp(false);
+        else if (c.triageSheet) act.closeTriageSheet();
         else if (c.snoozeOpen) act.setSnoozeOpen(false);
         else if (c.failedSheet) act.setFailedSheet(false);
         else if (c.cannedSheet) act.setCannedSheet(false);
@@ -55,12 +65,11 @@ export function useInboxKeys(live: { readonly current: LiveInbox }, actions: Inb
         act.setHelp(true);
         return;
       }
-      if (c.help || c.cannedSheet || c.failedSheet || c.view !== "inbox") return;
-      const ids = (c.rows ?? []).map((r) => r.ticketId);
+      if (c.help || c.cannedSheet || c.failedSheet || c.triageSheet || c.view !== "inbox") return;
       switch (a.type) {
         case "move":
           e.preventDefault();
-          act.setCursor(moveCursor(ids, c.cursor, a.delta));
+          act.move(a.delta);
           break;
         case "open":
           if ((e.target as HTMLElement | null)?.tagName === "BUTTON") return; // Enter on a button clicks it
@@ -94,6 +103,21 @@ export function useInboxKeys(live: { readonly current: LiveInbox }, actions: Inb
           e.preventDefault();
           act.focusSearch();
           break;
+        case "filter":
+          e.preventDefault();
+          act.focusFilters();
+          break;
+        case "trash":
+        case "spam":
+        case "block":
+        case "merge": {
+          const id = c.openId ?? c.cursor;
+          if (id) {
+            e.preventDefault();
+            act.triage(a.type, id);
+          }
+          break;
+        }
       }
     };
     document.addEventListener("keydown", onKey);

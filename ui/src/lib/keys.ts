@@ -8,7 +8,12 @@ export type KeyAction =
   | { type: "note" }
   | { type: "close-ticket" }
   | { type: "snooze" }
+  | { type: "trash" }
+  | { type: "spam" }
+  | { type: "merge" }
+  | { type: "block" }
   | { type: "search" }
+  | { type: "filter" }
   | { type: "help" }
   | { type: "escape" };
 
@@ -27,7 +32,12 @@ export const SHORTCUTS: { keys: string[]; label: string }[] = [
   { keys: ["n"], label: "Write an internal note (never sent)" },
   { keys: ["e"], label: "Close the open ticket" },
   { keys: ["z"], label: "Snooze the open ticket (or unsnooze it)" },
+  { keys: ["#"], label: "Delete: move to Trash (in Trash: restore)" },
+  { keys: ["!"], label: "Mark as spam (or not spam)" },
+  { keys: ["Shift", "B"], label: "Block the sender (asks first; marks the ticket spam)" },
+  { keys: ["Shift", "M"], label: "Merge into another ticket… (asks first)" },
   { keys: ["/"], label: "Search" },
+  { keys: ["f"], label: "Filter by tag, priority or site (Tab between them)" },
   { keys: ["Ctrl", "Enter"], label: "Send the reply (or add the note)" },
   { keys: ["?"], label: "This help" },
   { keys: ["Esc"], label: "Close a sheet, leave a field" },
@@ -66,8 +76,18 @@ export function keyAction(e: KeyInput, typing: boolean): KeyAction | null {
       return { type: "close-ticket" };
     case "z":
       return { type: "snooze" };
+    case "#":
+      return { type: "trash" };
+    case "!":
+      return { type: "spam" };
+    case "B":
+      return { type: "block" };
+    case "M":
+      return { type: "merge" };
     case "/":
       return { type: "search" };
+    case "f":
+      return { type: "filter" };
     case "?":
       return { type: "help" };
     default:
