@@ -523,6 +523,20 @@ async fn six_hundred_tickets_page_fully_and_filter_and_sort() {
         list(dir.path(), &["--priority", "urgent"]),
         std::slice::from_ref(&urgent)
     );
+    assert_eq!(
+        list(
+            dir.path(),
+            &[
+                "--status",
+                "open",
+                "--priority",
+                "urgent",
+                "--sort",
+                "updated"
+            ]
+        ),
+        std::slice::from_ref(&urgent)
+    );
     assert_eq!(list(dir.path(), &["--site", "Bakery"]).len(), 200);
     let bread_at_bakery = list(dir.path(), &["--site", "Bakery", "--search", "bread"]);
     assert_eq!(bread_at_bakery.len(), 100, "n % 6 == 0");

@@ -192,6 +192,26 @@ fn wait_entry(s: &Session, needle: &str) -> bool {
     .is_some()
 }
 
+/// Clicks ticket `id`'s row until its thread shows (the list may re-render under the click as
+/// new tickets arrive).
+fn open_ticket(s: &Session, id: &str) {
+    let view = format!("{}[data-ticket-id=\"{id}\"]", css("ticket-view"));
+    let opened = s.wait_until(WAIT, || {
+        if let Some(r) = s.find_all(&row(id)).first() {
+            s.try_click(r);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        (!s.find_all(&view).is_empty()).then_some(())
+    });
+    assert!(opened.is_some(), "ticket {id} never opened");
+}
+
+/// Waits until the thread view shows ticket `id`.
+fn open_view(s: &Session, id: &str) {
+    let view = format!("{}[data-ticket-id=\"{id}\"]", css("ticket-view"));
+    s.wait(&view, WAIT);
+}
+
 fn select(s: &Session, testid: &str, value: &str) {
     let el = s.wait(&css(testid), WAIT);
     s.execute(
@@ -331,6 +351,80 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     show_status(&s, "snoozed");
     s.wait(&row(&id), WAIT);
     s.screenshot(&shots().join("09-snoozed-view.png"));
+
+    // Triage from the keyboard: Ana writes twice more. f focuses the filters, Tab moves to
+    // the priority picker and typing "u" picks Urgent: a chip says so and the list holds the
+    // urgent ticket alone.
+    show_status(&s, "open");
+    let dup = w.post_ticket("Ana Lima", "Any news on my sourdough order #1042?");
+    let extra = w.post_ticket("Ana Lima", "Can I add two croissants to order #1042?");
+    s.wait(&row(&dup), WAIT);
+    open_ticket(&s, &extra);
+    select(&s, "priority-select", "urgent");
+    s.execute(blur, vec![]);
+    s.type_text(&body, "f");
+    let focused = "return document.activeElement && document.activeElement.dataset.testid";
+    let on_tag = s.wait_until(WAIT, || {
+        (s.execute(focused, vec![]) == json!("filter-tag")).then_some(())
+    });
+    assert!(on_tag.is_some(), "f did not focus the filters");
+    let tag = s.wait(&css("filter-tag"), WAIT);
+    s.type_text(&tag, "\u{E004}");
+    let priority = s.wait(&css("filter-priority"), WAIT);
+    s.type_text(&priority, "u");
+    let chip = format!(
+        "{}[data-filter=\"priority\"][data-value=\"urgent\"]",
+        css("filter-chip")
+    );
+    s.wait(&chip, WAIT);
+    // The filtered page has arrived when the total says 1 (rows alone can be a moment's
+    // rendering of the old page).
+    let only_urgent = s.wait_until(WAIT, || {
+        let total = s.find_all(&css("ticket-total")).into_iter().next()?;
+        let rows: Vec<_> = s
+            .find_all(&css("ticket-row"))
+            .iter()
+            .filter_map(|r| s.attr(r, "data-ticket-id"))
+            .collect();
+        (s.attr(&total, "data-total").as_deref() == Some("1") && rows == [extra.clone()])
+            .then_some(())
+    });
+    assert!(
+        only_urgent.is_some(),
+        "the priority filter left other tickets in the list"
+    );
+    s.screenshot(&shots().join("10-filter-chips.png"));
+    s.click(&s.wait(&css("filter-chip-remove"), WAIT));
+    s.wait(&row(&dup), WAIT);
+
+    // Merge from the keyboard: Shift+M on the open ticket, type the other ticket's id, Enter
+    // picks it, Enter on "Merge" confirms (the sheet says it cannot be undone). The target
+    // opens with both threads in time order and a note saying what was merged.
+    s.execute(blur, vec![]);
+    s.type_text(&body, "M");
+    let search = s.wait(&css("merge-search"), WAIT);
+    s.type_text(&search, &dup);
+    s.wait(
+        &format!("{}[data-ticket-id=\"{dup}\"]", css("merge-result")),
+        WAIT,
+    );
+    s.type_text(&search, "\u{E007}");
+    let warning = s.wait(&css("merge-warning"), WAIT);
+    assert!(s.text(&warning).contains("cannot be undone"));
+    let confirm = s.wait(&css("merge-confirm"), WAIT);
+    s.type_text(&confirm, "\u{E007}");
+    open_view(&s, &dup);
+    assert!(
+        wait_entry(&s, "two croissants"),
+        "the merged thread is not in the target"
+    );
+    assert!(
+        wait_entry(&s, &format!("Merged {extra} into this ticket")),
+        "no note says what was merged"
+    );
+    let gone = s.wait_until(WAIT, || s.find_all(&row(&extra)).is_empty().then_some(()));
+    assert!(gone.is_some(), "the merged ticket is still listed");
+    s.screenshot(&shots().join("11-merged-thread.png"));
 
     // Settings: "Test connection" with a wrong password says so.
     s.click(&s.wait(&css("settings-open"), WAIT));

@@ -113,6 +113,13 @@ impl Session {
         assert!(v.get("error").is_none(), "click: {v}");
     }
 
+    /// A click that may miss (the element went stale under it): whether it landed.
+    pub fn try_click(&self, e: &Element) -> bool {
+        self.post(&format!("/element/{}/click", e.0), json!({}))
+            .get("error")
+            .is_none()
+    }
+
     pub fn clear(&self, e: &Element) {
         self.post(&format!("/element/{}/clear", e.0), json!({}));
     }
