@@ -342,7 +342,11 @@ def run(d1, d2, d3):
                 bad = [ln.rstrip() for ln in f
                        if re.search(r"fatal|panic|error:|warning:", ln, re.I)
                        # the wrong-password checks cause these, on purpose:
-                       and "authentication failed" not in ln]
+                       and "authentication failed" not in ln
+                       # a loaded machine: a queue file's time stamp a second ahead of
+                       # Postfix's clock (harmless; Postfix resets it itself)
+                       and not re.search(r"file system clock is \d+ seconds? ahead"
+                                         r"|resetting file time stamps", ln)]
             check(not bad, f"no errors/warnings in {os.path.basename(d)}/log/{name}"
                   + "".join(f"\n        {ln}" for ln in bad[:10]))
 
