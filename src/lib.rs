@@ -12,6 +12,7 @@ pub mod domain;
 pub mod inbox;
 pub mod intake;
 pub mod launch;
+pub mod logging;
 pub mod mail;
 pub mod random;
 pub mod reach;

@@ -1057,3 +1057,146 @@ async fn after_a_merge_a_reply_to_the_sources_confirmation_lands_on_the_target()
     assert_eq!(s.ticket.merged_into.as_deref(), Some(target.as_str()));
     app.stop().await;
 }
+
+/// Standard base64 (the forms AUTH PLAIN and AUTH LOGIN put a password in).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `DESKBELL_LOG=trace` — what anyone debugging a login turns on — never shows a password:
+/// serve (sending through SMTP and syncing over IMAP), doctor and `mail sync --once`, with the
+/// right password and a wrong one, against the real servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_log_level_shows_a_password() {
+    assert_eq!(base64(b"\0ana\0pw"), "AGFuYQBwdw==");
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = "Wr0ng-Pa55word-for-the-log-test";
+    let bin = env!("CARGO_BIN_EXE_deskbell");
+    let mut logs = String::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for password in [ms.password().to_string(), wrong.to_string()] {
+        let conf = dir.path().join("config.toml");
+        let text = config(&ms, &owner, &ms.imap_config(&owner), "")
+            .replace(
+                &format!("password = \"{}\"", ms.password()),
+                &format!("password = \"{password}\""),
+            )
+            .replace("127.0.0.1:0", &format!("127.0.0.1:{port}"));
+        std::fs::write(&conf, text).unwrap();
+        let cmd = |args: &[&str]| {
+            let mut c = std::process::Command::new(bin);
+            c.arg("--config")
+                .arg(&conf)
+                .arg("--data-dir")
+                .arg(dir.path().join("data"))
+                .args(args)
+                .env("DESKBELL_LOG", "trace")
+                .env("HOME", dir.path());
+            c
+        };
+        for args in [&["mail", "sync", "--once"][..], &["doctor"][..]] {
+            let out = cmd(args).output().unwrap();
+            logs.push_str(&String::from_utf8_lossy(&out.stdout));
+            logs.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
+        // serve: a ticket makes it log in to SMTP (the owner's notification) while it syncs.
+        let serve = cmd(&["serve"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let data = dir.path().join("data");
+        wait_for_listener(port);
+        if password == ms.password() {
+            let site = std::process::Command::new(bin)
+                .arg("--config")
+                .arg(&conf)
+                .arg("--data-dir")
+                .arg(&data)
+                .args([
+                    "site",
+                    "add",
+                    "Shop",
+                    "--origin",
+                    "https://shop.example",
+                    "--json",
+                ])
+                .output()
+                .unwrap();
+            let token = serde_json::from_slice::<serde_json::Value>(&site.stdout).unwrap()
+                ["bot_token"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let resp = reqwest::Client::new()
+                .post(format!("http://127.0.0.1:{port}/tickets/create"))
+                .json(&json!({"bot_token": token, "visitor_name": "Ana",
+                    "visitor_email": "ana@example.test", "issue": "Hello"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201);
+            let got = ms.wait_for(&owner, 1, Duration::from_secs(20));
+            assert_eq!(
+                got.len(),
+                1,
+                "serve logged in to SMTP and sent the notification"
+            );
+        } else {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        let _ = rustix::process::kill_process(
+            rustix::process::Pid::from_child(&serve),
+            rustix::process::Signal::TERM,
+        );
+        let out = serve.wait_with_output().unwrap();
+        logs.push_str(&String::from_utf8_lossy(&out.stdout));
+        logs.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    // The log is a real trace (Deskbell's own debug lines and the libraries' info lines) ...
+    assert!(logs.lines().count() > 50, "{logs}");
+    assert!(logs.contains("TRACE") || logs.contains("DEBUG"), "{logs}");
+    // ... without a password in any form.
+    for pw in [ms.password(), wrong] {
+        let forms = [
+            pw.to_string(),
+            base64(pw.as_bytes()),
+            base64(format!("\0{owner}\0{pw}").as_bytes()),
+            base64(format!("{owner}\0{owner}\0{pw}").as_bytes()),
+        ];
+        for f in forms {
+            assert!(!logs.contains(&f), "{f:?} is in the log");
+        }
+    }
+}
+
+/// Waits (bounded) until something accepts connections on `port`.
+fn wait_for_listener(port: u16) {
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("serve never listened on {port}");
+}

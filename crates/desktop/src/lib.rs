@@ -28,13 +28,8 @@ mod window;
 
 pub use host::Host;
 
-/// Logs to stderr; `DESKBELL_LOG` filters (tracing's env-filter syntax).
+/// Logs to stderr; `DESKBELL_LOG` filters (tracing's env-filter syntax), never the mail
+/// libraries' protocol traces (see [`deskbell::logging`]).
 pub(crate) fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DESKBELL_LOG")
-                .unwrap_or_else(|_| "deskbell=info,deskbell_desktop=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    deskbell::logging::init("deskbell=info,deskbell_desktop=info,warn");
 }
