@@ -46,6 +46,8 @@ pub struct Deskbell {
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
     waker: JoinHandle<()>,
+    /// The store watcher's thread (see `inbox::spawn_store_watch`).
+    watch: Option<std::thread::JoinHandle<()>>,
     sync_health: SyncHealth,
     tunnel: Tunnel,
 }
@@ -109,6 +111,8 @@ impl Deskbell {
             inbox.ports(),
             stop.subscribe(),
         ));
+        // Work another process queued in the same store (the CLI beside `serve`) starts at once.
+        let watch = crate::inbox::spawn_store_watch(inbox.ports(), stop.subscribe());
         let sync_health = SyncHealth::default();
         let imap_set = config.imap.host.is_some() || config.imap.preset.is_some();
         let sync = match (imap_set, inbox.mail()) {
@@ -153,6 +157,7 @@ impl Deskbell {
             outbox,
             sync,
             waker,
+            watch,
             sync_health,
             tunnel,
         })
@@ -202,6 +207,9 @@ impl Deskbell {
             let _ = sync.await;
         }
         let _ = self.waker.await;
+        if let Some(watch) = self.watch {
+            let _ = tokio::task::spawn_blocking(move || watch.join()).await;
+        }
         let _ = self.inbox.flush().await;
     }
 }

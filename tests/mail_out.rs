@@ -759,3 +759,63 @@ async fn a_form_flood_neither_burns_the_quota_nor_hides_a_ticket() {
     );
     app.stop().await;
 }
+
+/// A reply queued by the CLI while Deskbell runs on the same data dir leaves at once, not at
+/// the outbox's next 30-second poll; a snooze set by the CLI wakes on time the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_and_snoozes_from_another_process_are_acted_on_at_once() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let text = mail_config(&ms, &owner, ms.password(), "confirm_visitor = false\n");
+    let app = start(dir.path(), &text).await;
+    let mut events = app.subscribe();
+    let token = shop_token(&app).await;
+    let id = post_ticket(&app, &token, &visitor, "Do you ship to Porto?").await;
+    ms.wait_for(&owner, 1, Duration::from_secs(15));
+
+    let conf = dir.path().join("config.toml");
+    let cli_config = format!("[intake]\nlisten = \"127.0.0.1:0\"\n{text}")
+        .replace("[owner]\n", "[owner]\ntimezone = \"UTC\"\n");
+    std::fs::write(&conf, cli_config).unwrap();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+            .arg("--config")
+            .arg(&conf)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let queued = std::time::Instant::now();
+    cli(&["reply", &id, "--text", "Yes, we ship to Porto."]);
+    let got = ms.wait_for_text(&visitor, "ship to Porto", Duration::from_secs(10));
+    let took = queued.elapsed();
+    eprintln!("a reply queued by the CLI reached the visitor {took:?} later");
+    assert!(
+        got.is_some(),
+        "the CLI's reply waited for the outbox's poll (nothing within 10 s)"
+    );
+
+    let until = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    cli(&["tickets", "snooze", &id, "--until", &until]);
+    let woke = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match events.recv().await {
+                Ok(deskbell::Event::TicketWoke { ticket_id, .. }) if ticket_id == id => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    })
+    .await;
+    assert!(woke.is_ok(), "the CLI's snooze did not wake on time");
+    app.stop().await;
+}

@@ -18,6 +18,7 @@ mod site_edit;
 mod snooze;
 mod triage;
 mod views;
+mod watch;
 mod widget;
 
 pub use crate::store::listing::Counts;
@@ -35,6 +36,7 @@ pub use site_edit::SiteChange;
 pub use snooze::{run as run_snooze_waker, WAKER_POLL};
 pub use triage::TicketPage;
 pub use views::{MailCounts, TicketDetail};
+pub use watch::{spawn as spawn_store_watch, WATCH_EVERY};
 pub use widget::{
     check_script_src, script_address, widget_folder_name, widget_snippet,
     widget_snippet_self_hosted, write_widget_files, WidgetFiles, SELF_HOSTED_SRC,

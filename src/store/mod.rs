@@ -111,6 +111,12 @@ impl Store {
         &self.path
     }
 
+    /// A connection of the caller's own (same pragmas as the pool's), for a worker that must
+    /// keep one — e.g. to read `PRAGMA data_version`, which is per connection.
+    pub fn connection(&self) -> Result<Connection> {
+        open_connection(&self.path)
+    }
+
     /// Runs `f` inside the writer's current transaction and answers once that transaction
     /// is durably committed. An error from `f` rolls back `f`'s writes only. `f` may be run
     /// twice (see [`writer`]): keep side effects outside it.
