@@ -819,3 +819,49 @@ async fn mail_and_snoozes_from_another_process_are_acted_on_at_once() {
     assert!(woke.is_ok(), "the CLI's snooze did not wake on time");
     app.stop().await;
 }
+
+/// A reply queued the moment a ticket arrives — before its confirmation has left — is
+/// threaded on that confirmation all the same, and never on the owner's notification (which
+/// the visitor never had).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_queued_before_the_confirmation_left_still_threads_on_it() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let config = mail_config(&ms, &owner, ms.password(), "");
+    ms.stop_smtp();
+    let app = start(dir.path(), &config).await;
+    let token = shop_token(&app).await;
+    let id = post_ticket(&app, &token, &visitor, "Do you bake rye on Sundays?").await;
+    app.inbox()
+        .reply(&id.parse().unwrap(), "Yes, every Sunday.", Vec::new())
+        .await
+        .unwrap();
+    ms.start_smtp();
+    let got = ms.wait_for(&visitor, 2, Duration::from_secs(40));
+    assert_eq!(got.len(), 2, "the confirmation and the reply");
+    let parsed: Vec<_> = got
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap())
+        .collect();
+    let is_reply =
+        |m: &mail_parser::Message<'_>| m.body_text(0).is_some_and(|t| t.contains("every Sunday"));
+    let confirmation = parsed.iter().find(|m| !is_reply(m)).unwrap();
+    let reply = parsed.iter().find(|m| is_reply(m)).unwrap();
+    let conf_id = format!("<{}>", confirmation.message_id().unwrap());
+    assert_eq!(
+        header(reply, "In-Reply-To").as_deref(),
+        Some(conf_id.as_str())
+    );
+    let refs = header(reply, "References").unwrap_or_default();
+    assert!(refs.contains(&conf_id), "{refs}");
+    let notification = ms.wait_for(&owner, 1, Duration::from_secs(20));
+    let notification = MessageParser::default().parse(&notification[0]).unwrap();
+    let note_id = notification.message_id().unwrap().to_string();
+    assert!(
+        !refs.contains(&note_id),
+        "the owner's notification in {refs}"
+    );
+    app.stop().await;
+}

@@ -56,11 +56,22 @@ pub fn queue_reply(
     message_id: impl Fn(i64) -> String,
     now: DateTime<Utc>,
 ) -> Result<(i64, String)> {
-    // Thread the answer onto everything already said: In-Reply-To the visitor's latest mail
-    // (or our latest), References all known ids, oldest first, capped like mail clients do.
+    // Thread the answer onto everything the visitor has seen or will see before it:
+    // In-Reply-To the visitor's latest mail (or our latest to them), References all those
+    // ids, oldest first, capped like mail clients do. A confirmation still in the outbox
+    // counts (its Message-ID is fixed when it is queued, and it leaves first), so a reply
+    // queued a moment after the ticket threads the same as one queued an hour later. The
+    // owner's notifications are left out: the visitor never had them.
     let mut stmt = conn.prepare_cached(
-        "SELECT direction, message_id FROM messages
-         WHERE ticket = ?1 AND message_id IS NOT NULL ORDER BY at, id",
+        "SELECT direction, message_id, at, id FROM messages
+         WHERE ticket = ?1 AND message_id IS NOT NULL AND coalesce(kind, '') <> 'notification'
+         UNION ALL
+         SELECT 'out', message_id, created_at, 0 FROM outbox
+         WHERE ticket = ?1 AND kind = 'confirmation' AND message IS NULL
+             AND state IN ('queued', 'held')
+             AND message_id NOT IN (SELECT message_id FROM messages WHERE ticket = ?1
+                 AND message_id IS NOT NULL)
+         ORDER BY 3, 4",
     )?;
     let known: Vec<(String, String)> = stmt
         .query_map([reply.ticket_row], |r| Ok((r.get(0)?, r.get(1)?)))?
