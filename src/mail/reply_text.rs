@@ -8,7 +8,8 @@
 //!    - a signature delimiter `-- ` (RFC 3676 §4.3; `--` too, as clients eat the space);
 //!    - an Outlook/forward separator: `-----Original Message-----` and its translations,
 //!      `---------- Forwarded message ---------`, `Begin forwarded message:`;
-//!    - a line of underscores followed by a header block, or a header block itself:
+//!    - a line of underscores or dashes (5 or more, maybe indented) followed by a header
+//!      block (a blank line between is fine), or a header block itself:
 //!      `From:`/`Von:`/`De :` … then two more `Sent:`/`To:`/`Subject:`-like lines;
 //!    - an attribution (`On … wrote:`, `Am … schrieb …:`, `Le … a écrit :`, `El … escribió:`,
 //!      Yahoo's `On Tuesday, … GMT+1, … wrote:`, Japanese Gmail `2026年…<a@b>:`, possibly
@@ -141,10 +142,23 @@ fn history_start(lines: &[&str]) -> Option<usize> {
         !is_quote(line)
             && (line.trim_end() == "--"
                 || is_separator(t)
-                || (t.len() >= 10 && t.bytes().all(|b| b == b'_') && header_block(lines, i + 1))
+                || (is_rule(t) && header_block(lines, next_text_line(lines, i + 1)))
                 || header_block(lines, i)
                 || attribution_len(lines, i).is_some_and(|n| !quote_follows(lines, i + n)))
     })
+}
+
+/// A rule above a quoted header block: Outlook's line of underscores, or of dashes (plain
+/// text Outlook and many others), any length from 5, leading spaces already trimmed.
+fn is_rule(t: &str) -> bool {
+    t.len() >= 5 && (t.bytes().all(|b| b == b'_') || t.bytes().all(|b| b == b'-'))
+}
+
+/// The first line from `i` on that is not blank (or `lines.len()`).
+fn next_text_line(lines: &[&str], i: usize) -> usize {
+    (i..lines.len())
+        .find(|&j| !lines[j].trim().is_empty())
+        .unwrap_or(lines.len())
 }
 
 fn is_separator(t: &str) -> bool {
