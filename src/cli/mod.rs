@@ -31,7 +31,10 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the intake listener (and, as they land, the mail workers) with no window.
+    /// Run without a window: the intake listener, mail out and in, snoozes, the tunnel.
+    ///
+    /// Mail out runs when [smtp] is set, mail in when [imap] is, the tunnel when [tunnel]
+    /// command is. SIGINT/SIGTERM stop cleanly.
     Serve,
     /// Local trial: `serve` plus a demo shop page with the widget on 127.0.0.1:PORT.
     Demo {
