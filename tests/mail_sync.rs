@@ -606,6 +606,7 @@ async fn login_and_tls_problems_are_named_and_reported_as_sync_errors() {
         .unwrap_err();
     assert!(matches!(e, ImapError::Login { .. }), "{e:?}");
     assert!(e.to_string().contains("app password"), "{e}");
+    assert!(!e.to_string().contains("Some("), "no debug text: {e}");
     assert!(!e.is_transient());
     let e = check(&account(&imaps, "tls", ms.password(), false))
         .await

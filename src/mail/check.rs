@@ -285,7 +285,9 @@ pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
             let problem = match &e {
                 ImapError::NotConfigured(_) => Problem::NotConfigured,
                 ImapError::Login { .. } => Problem::WrongPassword,
-                ImapError::Tls { .. } | ImapError::NotSecure { .. } => Problem::Tls,
+                ImapError::Tls { .. }
+                | ImapError::NotSecure { .. }
+                | ImapError::LoginNeedsTls { .. } => Problem::Tls,
                 ImapError::UntrustedCertificate { .. } => Problem::UntrustedCertificate,
                 ImapError::Unreachable { .. } => Problem::Unreachable,
                 ImapError::Timeout { .. } => Problem::Timeout,

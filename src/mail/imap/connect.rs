@@ -118,11 +118,17 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
     }
     match step(&server, client.login(&t.user, t.password.expose())).await? {
         Ok(session) => Ok(session),
-        Err((async_imap::error::Error::No(detail), _)) => Err(ImapError::Login {
-            server,
-            user: t.user.clone(),
-            detail: detail.trim().to_string(),
-        }),
+        Err((async_imap::error::Error::No(detail), _)) => {
+            let said = server_words(&detail);
+            if wants_tls(&said) && t.security == Security::Plain {
+                return Err(ImapError::LoginNeedsTls { server, said });
+            }
+            Err(ImapError::Login {
+                server,
+                user: t.user.clone(),
+                detail: said,
+            })
+        }
         Err((e, _)) => Err(ImapError::protocol(&server, e)),
     }
 }
@@ -225,3 +231,70 @@ fn tls_or_protocol(server: &str, e: std::io::Error) -> ImapError {
 #[derive(Debug, thiserror::Error)]
 #[error("the server refused STARTTLS: {0}")]
 struct StartTlsRefused(#[source] async_imap::error::Error);
+
+/// What the server said in a refusal, without the library's debug dress: async-imap reports
+/// a `NO` as `code: Some(..), info: Some("text")`; the owner sees `text` (and the code's
+/// name when there is no text).
+pub(crate) fn server_words(detail: &str) -> String {
+    let info = detail
+        .split_once("info: Some(\"")
+        .and_then(|(_, rest)| rest.rsplit_once("\")"))
+        .map(|(text, _)| text.replace("\\\"", "\"").replace("\\\\", "\\"));
+    let code = detail
+        .split_once("code: Some(")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(code, _)| {
+            code.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_string()
+        });
+    match (info.filter(|i| !i.trim().is_empty()), code) {
+        (Some(info), _) => info.trim().to_string(),
+        (None, Some(code)) if !code.is_empty() => code,
+        _ if detail.contains("code:") => "no reason given".to_string(),
+        _ => detail.trim().to_string(),
+    }
+}
+
+/// Whether a refusal says the server takes a password only over an encrypted connection
+/// (Cyrus: "Login only available under a layer"; RFC 5530's PRIVACYREQUIRED; LOGINDISABLED).
+fn wants_tls(said: &str) -> bool {
+    let l = said.to_ascii_lowercase();
+    [
+        "under a layer",
+        "privacyrequired",
+        "logindisabled",
+        "plaintext",
+        "requires tls",
+        "starttls",
+        "encrypt",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+#[cfg(test)]
+mod words_tests {
+    use super::{server_words, wants_tls};
+
+    #[test]
+    fn a_refusal_reads_as_the_servers_words() {
+        assert_eq!(
+            server_words(r#"code: None, info: Some("Login only available under a layer")"#),
+            "Login only available under a layer"
+        );
+        assert_eq!(
+            server_words(
+                r#"code: Some(Alert), info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#
+            ),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        assert_eq!(server_words("code: Some(Alert), info: None"), "Alert");
+        assert_eq!(server_words("code: None, info: None"), "no reason given");
+        assert_eq!(server_words("plain words"), "plain words");
+        assert!(wants_tls("Login only available under a layer"));
+        assert!(wants_tls(
+            "[PRIVACYREQUIRED] Plaintext authentication disallowed"
+        ));
+        assert!(!wants_tls("[AUTHENTICATIONFAILED] Authentication failed."));
+    }
+}

@@ -59,14 +59,20 @@ pub enum ImapError {
         source: std::io::Error,
     },
     #[error(
-        "the IMAP server {server} refused the login for {user} ({detail}); check the password \
-         (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
+        "the IMAP server {server} refused the login for {user} (it said: {detail}); check the \
+         password (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
     )]
     Login {
         server: String,
         user: String,
         detail: String,
     },
+    /// The server takes a password only over TLS, and the connection is plain.
+    #[error(
+        "the IMAP server {server} takes a password only over an encrypted connection (it \
+         said: {said}); set imap.security = \"starttls\" (port 143) or \"tls\" (port 993)"
+    )]
+    LoginNeedsTls { server: String, said: String },
     #[error("the IMAP server {server} has no folder {folder}")]
     NoFolder { server: String, folder: String },
     #[error("the IMAP connection to {server} failed: {source}")]
