@@ -17,6 +17,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0004_send_budget.sql")),
         M::up(include_str!("../../migrations/0005_snooze.sql")),
         M::up(include_str!("../../migrations/0006_triage.sql")),
+        M::up(include_str!("../../migrations/0007_list_indexes.sql")),
     ])
 }
 

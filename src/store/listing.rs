@@ -26,11 +26,11 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
+    // Three index-only reads: the live tickets per status (with the snoozed and unread among
+    // them), the spam, and the trash (docs/architecture.md, "Triage").
     let mut stmt = conn.prepare_cached(
-        "SELECT CASE WHEN deleted_at IS NOT NULL THEN 'trash' WHEN spam = 1 THEN 'spam'
-                 WHEN snoozed_until > ?1 THEN 'snoozed' ELSE status END,
-             count(*), total(unread)
-         FROM tickets WHERE merged_into IS NULL GROUP BY 1",
+        "SELECT status, count(*), total(snoozed_until > ?1), total(unread) FROM tickets
+         WHERE merged_into IS NULL AND deleted_at IS NULL AND spam = 0 GROUP BY status",
     )?;
     let mut out = Counts::default();
     let rows = stmt.query_map([to_db(now)], |r| {
@@ -38,24 +38,33 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, f64>(2)?,
+            r.get::<_, f64>(3)?,
         ))
     })?;
     for row in rows {
-        let (view, n, unread) = row?;
-        match view.as_str() {
-            "open" => out.open = n,
-            "pending" => out.pending = n,
-            "closed" => out.closed = n,
-            "snoozed" => out.snoozed = n,
-            "spam" => out.spam = n,
-            "trash" => out.trash = n,
+        // `total` of 0/1 values: exact in a double far beyond any inbox size.
+        let (status, n, snoozed, unread) = row?;
+        let (snoozed, unread) = (snoozed as i64, unread as i64);
+        match status.as_str() {
+            "open" => out.open = n - snoozed,
+            "pending" => out.pending = n - snoozed,
+            "closed" => out.closed = n - snoozed,
             _ => {}
         }
-        if !matches!(view.as_str(), "spam" | "trash") {
-            // `total` of 0/1 values: exact in a double far beyond any inbox size.
-            out.unread += unread as i64;
-        }
+        out.snoozed += snoozed;
+        out.unread += unread;
     }
+    out.spam = conn
+        .prepare_cached(
+            "SELECT count(*) FROM tickets
+             WHERE spam = 1 AND merged_into IS NULL AND deleted_at IS NULL",
+        )?
+        .query_row([], |r| r.get(0))?;
+    out.trash = conn
+        .prepare_cached(
+            "SELECT count(*) FROM tickets WHERE deleted_at IS NOT NULL AND merged_into IS NULL",
+        )?
+        .query_row([], |r| r.get(0))?;
     Ok(out)
 }
 

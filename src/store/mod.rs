@@ -82,6 +82,9 @@ impl Store {
         migrations()
             .to_latest(&mut conn)
             .map_err(StoreError::Migrate)?;
+        // The planner's statistics (which index a list query takes depends on them), brought
+        // up to date where they are stale or missing, with a bounded look at each table.
+        conn.execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")?;
         // Checkpoints copy WAL pages into the database file and fsync it; done inside a
         // commit they stall every caller of that batch. A background thread does them instead.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;

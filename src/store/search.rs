@@ -95,7 +95,7 @@ pub fn count(conn: &Connection, input: &str, filter: &Filter, now: DateTime<Utc>
     }
     let mut params = Vec::new();
     let (wh, _) = search_sql(terms, filter, now, &mut params);
-    let sql = format!("SELECT count(*) FROM {FROM} WHERE {wh}");
+    let sql = format!("SELECT count(*) FROM tickets t WHERE {wh}");
     let n: i64 = conn
         .prepare(&sql)?
         .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
