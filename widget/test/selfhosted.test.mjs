@@ -141,7 +141,7 @@ ${snippet}
   const [result] = cli('mail', 'import', file, '--json');
   assert.equal(result.outcome, 'new ticket');
 
-  const ticket = cli('tickets', 'list', '--all', '--json').find((x) => x.ticket_id === result.ticket_id);
+  const ticket = cli('tickets', 'list', '--status', 'all', '--json').find((x) => x.ticket_id === result.ticket_id);
   assert.ok(ticket, `${result.ticket_id} is listed`);
   assert.equal(ticket.visitor.name, 'Noor Haddad');
   assert.equal(ticket.visitor.email, 'noor@example.com');
