@@ -27,8 +27,11 @@ const OWNER: &str = "owner@shop.test";
 const VISITOR: &str = "ana.lima@example.test";
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Where the screenshots and the tray's menu go (created: whichever test runs first writes).
 fn shots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/desktop")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/desktop");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Whether the end-to-end tests run here, and if so this test's turn. They need the desktop
