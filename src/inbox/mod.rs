@@ -154,6 +154,15 @@ impl Inbox {
         let _ = self.events.send(e);
     }
 
+    /// The live event that a ticket changed (the window refreshes it).
+    fn emit_updated(&self, t: &Ticket) {
+        self.emit(Event::TicketUpdated {
+            ticket_id: t.ticket_id.clone(),
+            status: t.status,
+            priority: t.priority,
+        });
+    }
+
     /// Stores a validated ticket; answers after the commit.
     pub async fn create_ticket(
         &self,
@@ -244,11 +253,7 @@ impl Inbox {
             .await?;
         // Closing or marking pending ends a snooze: the waker's next time may have moved.
         self.snooze_wake.notify_one();
-        self.emit(Event::TicketUpdated {
-            ticket_id: t.ticket_id.clone(),
-            status: t.status,
-            priority: t.priority,
-        });
+        self.emit_updated(&t);
         Ok(t)
     }
 

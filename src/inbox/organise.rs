@@ -1,6 +1,6 @@
 //! Organising, as the owner does it from the window: tags on a ticket and canned replies.
 
-use super::{Event, Inbox, InboxError, Result};
+use super::{Inbox, InboxError, Result};
 use crate::domain::{canned, tags, CannedReply, Ticket, TicketId};
 use crate::store::{self, tickets};
 
@@ -20,11 +20,7 @@ impl Inbox {
                 tickets::by_row(c, row)
             })
             .await?;
-        self.emit(Event::TicketUpdated {
-            ticket_id: t.ticket_id.clone(),
-            status: t.status,
-            priority: t.priority,
-        });
+        self.emit_updated(&t);
         Ok(t)
     }
 

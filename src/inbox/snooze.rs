@@ -54,11 +54,7 @@ impl Inbox {
             .write(move |c| store::snooze::set(c, &id, until, now))
             .await?;
         self.snooze_wake.notify_one();
-        self.emit(Event::TicketUpdated {
-            ticket_id: t.ticket_id.clone(),
-            status: t.status,
-            priority: t.priority,
-        });
+        self.emit_updated(&t);
         Ok(t)
     }
 }

@@ -1,7 +1,7 @@
 //! Triage (docs/architecture.md, "Triage"): merging tickets, the trash and its purge, spam,
 //! blocked senders, and the list's pages.
 
-use super::{Event, Inbox, InboxError, Ports, Result};
+use super::{Inbox, InboxError, Ports, Result};
 use crate::domain::inbound::block_key;
 use crate::domain::{Ticket, TicketId};
 use crate::store::triage::{self, BlockedSender};
@@ -53,8 +53,8 @@ impl Inbox {
             .await?;
         // The source's snooze (if any) ended.
         self.snooze_wake.notify_one();
-        self.updated(&s);
-        self.updated(&t);
+        self.emit_updated(&s);
+        self.emit_updated(&t);
         Ok(t)
     }
 
@@ -78,7 +78,7 @@ impl Inbox {
             .await?;
         // A trashed ticket's snooze ended; the oldest in the trash may have changed.
         self.snooze_wake.notify_one();
-        self.updated(&t);
+        self.emit_updated(&t);
         Ok(t)
     }
 
@@ -91,7 +91,7 @@ impl Inbox {
             .write(move |c| triage::set_spam(c, &id, spam, now))
             .await?;
         self.snooze_wake.notify_one();
-        self.updated(&t);
+        self.emit_updated(&t);
         Ok(t)
     }
 
@@ -120,14 +120,6 @@ impl Inbox {
 
     pub async fn blocked(&self) -> Result<Vec<BlockedSender>> {
         Ok(self.store.read(triage::blocked).await?)
-    }
-
-    fn updated(&self, t: &Ticket) {
-        self.emit(Event::TicketUpdated {
-            ticket_id: t.ticket_id.clone(),
-            status: t.status,
-            priority: t.priority,
-        });
     }
 }
 

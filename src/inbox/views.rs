@@ -2,7 +2,7 @@
 //! and the tray, and one ticket opened — which marks it read and brings the same visitor's
 //! other tickets along.
 
-use super::{Event, Inbox, Result, TicketView};
+use super::{Inbox, Result, TicketView};
 use crate::domain::{Ticket, TicketId};
 use crate::store::listing::{self, Counts};
 use crate::store::{search, tickets};
@@ -85,11 +85,7 @@ impl Inbox {
         let mut ticket = ticket;
         if ticket.unread && self.mark_read(id).await? {
             ticket.unread = false;
-            self.emit(Event::TicketUpdated {
-                ticket_id: ticket.ticket_id.clone(),
-                status: ticket.status,
-                priority: ticket.priority,
-            });
+            self.emit_updated(&ticket);
         }
         let history = self
             .visitor_history(&ticket.visitor.email, Some(id))

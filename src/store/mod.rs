@@ -11,6 +11,7 @@ pub mod canned;
 mod checkpoint;
 mod conn;
 pub mod events;
+pub mod filter;
 pub mod inbound;
 pub mod listing;
 pub mod mailbox;

@@ -7,7 +7,8 @@
 //! the input ends in a space, so results follow the typing. A ticket matches when every word
 //! is found somewhere in it: in the ticket itself or in any entry of its thread.
 
-use super::tickets::{filter_sql, from_row, page_sql, Filter, COLUMNS, FROM};
+use super::filter::{filter_sql, page_sql, Filter};
+use super::tickets::{from_row, COLUMNS, FROM};
 use super::Result;
 use crate::domain::Ticket;
 use chrono::{DateTime, Utc};
