@@ -42,7 +42,7 @@ pub struct Deskbell {
     inbox: Inbox,
     intake_addr: SocketAddr,
     stop: watch::Sender<bool>,
-    intake: JoinHandle<std::io::Result<()>>,
+    intake: JoinHandle<()>,
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
     waker: JoinHandle<()>,
@@ -78,6 +78,8 @@ pub fn open_inbox(
 
 impl Deskbell {
     pub async fn start(config: &Config, data_dir: &Path) -> Result<Self, StartError> {
+        // Before anything opens a descriptor: the listener's connection cap is sized to it.
+        crate::intake::fd_limit::raise();
         let inbox = open_inbox(config, data_dir, Arc::new(SystemClock))?;
         let addr = config.listen_addr();
         let listener = tokio::net::TcpListener::bind(addr)
@@ -87,8 +89,8 @@ impl Deskbell {
             .local_addr()
             .map_err(|source| StartError::Listen { addr, source })?;
         let reach = crate::reach::ReachKey::load(data_dir).map_err(StartError::Secret)?;
-        let app = crate::intake::router(inbox.clone(), &config.intake, reach)
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let app = crate::intake::router(inbox.clone(), &config.intake, reach);
+        let limits = crate::intake::listen::Limits::from_config(&config.intake);
         let (stop, mut stopped) = watch::channel(false);
         let smtp_set = config.smtp.host.is_some() || config.smtp.preset.is_some();
         let outbox = match (smtp_set, inbox.mail()) {
@@ -135,13 +137,14 @@ impl Deskbell {
                 None
             }
         };
-        let intake = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                })
-                .await
-        });
+        let intake = tokio::spawn(crate::intake::listen::serve(
+            listener,
+            app,
+            limits,
+            async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            },
+        ));
         tracing::info!(%intake_addr, "intake listening");
         let tunnel = Tunnel::start(
             config.tunnel.argv(),
@@ -194,10 +197,8 @@ impl Deskbell {
     /// store to be idle.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        match self.intake.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "intake listener ended with an error"),
-            Err(e) => tracing::warn!(error = %e, "intake task failed"),
+        if let Err(e) = self.intake.await {
+            tracing::warn!(error = %e, "intake task failed");
         }
         self.tunnel.stop().await;
         if let Some(outbox) = self.outbox {

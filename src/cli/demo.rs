@@ -65,13 +65,15 @@ pub async fn run(setup: &Setup, port: u16) -> Result<()> {
             }),
         );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let limits = deskbell::intake::listen::Limits::from_config(&setup.config.intake);
+    let server = tokio::spawn(deskbell::intake::listen::serve(
+        listener,
+        router,
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     let banner = format!(
         "Deskbell is listening on {endpoint}\nDemo page: {demo_origin}/\nData: {}\n",
         setup.data_dir.display()

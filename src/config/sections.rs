@@ -34,6 +34,20 @@ pub struct Intake {
     pub client_rate_per_minute: u32,
     pub global_rate_per_second: u32,
     pub max_body_bytes: usize,
+    /// A request's head (line and headers) must arrive within this many seconds of the
+    /// connection's start or of the previous answer (`intake::listen`).
+    pub header_timeout_seconds: u32,
+    /// A request's body must arrive within this many seconds of its head, else 408.
+    pub body_timeout_seconds: u32,
+    /// A keep-alive connection idle this long after an answer is closed (at most the
+    /// header timeout in effect).
+    pub idle_timeout_seconds: u32,
+    /// Open connections for everybody together (lowered to fit the open-file limit); at the
+    /// cap the oldest waiting connection is closed to make room.
+    pub max_connections: usize,
+    /// Open connections from one address (IPv4, or IPv6 /64); not applied to loopback peers,
+    /// which behind a tunnel are everybody.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for Intake {
@@ -45,6 +59,11 @@ impl Default for Intake {
             client_rate_per_minute: 20,
             global_rate_per_second: 50,
             max_body_bytes: 64 * 1024,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 15,
+            idle_timeout_seconds: 5,
+            max_connections: 1024,
+            max_connections_per_address: 64,
         }
     }
 }

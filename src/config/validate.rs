@@ -63,6 +63,33 @@ impl Config {
                 "rates must be at least 1".into(),
             ))?;
         }
+        for (key, secs) in [
+            (
+                "intake.header_timeout_seconds",
+                self.intake.header_timeout_seconds,
+            ),
+            (
+                "intake.body_timeout_seconds",
+                self.intake.body_timeout_seconds,
+            ),
+            (
+                "intake.idle_timeout_seconds",
+                self.intake.idle_timeout_seconds,
+            ),
+        ] {
+            if !(1..=300).contains(&secs) {
+                Err(bad(key, "must be 1 to 300 seconds".into()))?;
+            }
+        }
+        if self.intake.max_connections < 16 {
+            Err(bad("intake.max_connections", "must be at least 16".into()))?;
+        }
+        if self.intake.max_connections_per_address == 0 {
+            Err(bad(
+                "intake.max_connections_per_address",
+                "must be at least 1".into(),
+            ))?;
+        }
         if !(1..=28).contains(&self.mail.idle_refresh_minutes) {
             Err(bad(
                 "mail.idle_refresh_minutes",
@@ -178,6 +205,58 @@ mod tests {
                 .to_string();
             assert!(e.contains(key), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn intake_timeouts_and_connection_caps_are_checked() {
+        let c = Config::from_toml("", "f", env(&[])).unwrap();
+        assert_eq!(
+            (
+                c.intake.header_timeout_seconds,
+                c.intake.body_timeout_seconds,
+                c.intake.idle_timeout_seconds
+            ),
+            (10, 15, 5)
+        );
+        let c = Config::from_toml(
+            "",
+            "f",
+            env(&[("DESKBELL_INTAKE_HEADER_TIMEOUT_SECONDS", "2")]),
+        )
+        .unwrap();
+        assert_eq!(c.intake.header_timeout_seconds, 2);
+        for (text, key) in [
+            (
+                "[intake]\nheader_timeout_seconds = 0\n",
+                "intake.header_timeout_seconds",
+            ),
+            (
+                "[intake]\nbody_timeout_seconds = 0\n",
+                "intake.body_timeout_seconds",
+            ),
+            (
+                "[intake]\nidle_timeout_seconds = 3600\n",
+                "intake.idle_timeout_seconds",
+            ),
+            ("[intake]\nmax_connections = 2\n", "intake.max_connections"),
+            (
+                "[intake]\nmax_connections_per_address = 0\n",
+                "intake.max_connections_per_address",
+            ),
+        ] {
+            let e = Config::from_toml(text, "f", env(&[]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{text}: {e}");
+        }
+        let e = Config::from_toml(
+            "",
+            "f",
+            env(&[("DESKBELL_INTAKE_BODY_TIMEOUT_SECONDS", "0")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("DESKBELL_INTAKE_BODY_TIMEOUT_SECONDS"), "{e}");
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub enum IntakeError {
     UnsupportedMediaType,
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     #[error("cannot read the request body")]
     Malformed(#[source] BodyError),
     #[error("unknown or missing bot_token")]
@@ -45,6 +47,7 @@ impl IntakeError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            Self::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
             Self::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_body"),
             Self::UnknownToken => (StatusCode::UNAUTHORIZED, "unknown_bot_token"),
             Self::BadIdempotencyKey => (StatusCode::BAD_REQUEST, "bad_idempotency_key"),
@@ -71,6 +74,11 @@ impl IntoResponse for IntakeError {
             body["fields"] = serde_json::json!(fields);
         }
         let mut resp = (status, Json(body)).into_response();
+        if let Self::BodyTimeout = self {
+            // The rest of the body may still be on its way; this connection is done.
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Self::RateLimited(wait) = self {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             resp.headers_mut()

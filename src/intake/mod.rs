@@ -7,11 +7,17 @@
 //! Order of checks on a create, cheapest first: origin → rate limits → content type →
 //! body size → parse → bot token → the site's own origins → fields → store. A `201` is sent
 //! only after the ticket's transaction has committed.
+//!
+//! The socket itself — timeouts, connection caps, shutdown — is [`listen`]'s.
 
 mod body;
+mod conns;
 mod error;
+pub mod fd_limit;
+pub mod listen;
 mod rate;
 mod sites;
+mod timing;
 
 pub use body::HONEYPOT;
 pub use error::IntakeError;
@@ -41,8 +47,8 @@ pub struct IntakeState {
     reach: ReachKey,
 }
 
-/// The router, ready to serve with `into_make_service_with_connect_info::<SocketAddr>()`;
-/// `reach` answers the reach probe on `/health`.
+/// The router, ready to serve with [`listen::serve`] (which gives handlers the peer as
+/// `ConnectInfo<SocketAddr>`); `reach` answers the reach probe on `/health`.
 pub fn router(inbox: Inbox, config: &IntakeConfig, reach: ReachKey) -> Router {
     let state = Arc::new(IntakeState {
         inbox,
@@ -214,9 +220,13 @@ async fn create_inner(
     if declared.is_some_and(|n| n > s.max_body) {
         return Err(IntakeError::TooLarge(s.max_body));
     }
-    let bytes = axum::body::to_bytes(body, s.max_body)
-        .await
-        .map_err(|_| IntakeError::TooLarge(s.max_body))?;
+    let bytes = axum::body::to_bytes(body, s.max_body).await.map_err(|e| {
+        if timing::is_body_timeout(&e) {
+            IntakeError::BodyTimeout
+        } else {
+            IntakeError::TooLarge(s.max_body)
+        }
+    })?;
 
     let fields = body::Fields::parse(kind, &bytes).map_err(IntakeError::Malformed)?;
     let token = fields.bot_token().ok_or(IntakeError::UnknownToken)?;

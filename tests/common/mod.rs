@@ -8,6 +8,7 @@ pub mod nginx;
 
 use deskbell::{Config, Deskbell};
 use std::path::{Path, PathBuf};
+use tokio::io::AsyncReadExt;
 
 pub struct Running {
     pub app: Deskbell,
@@ -92,4 +93,55 @@ pub fn db_path(dir: &Path) -> PathBuf {
 pub fn count(dir: &Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(db_path(dir)).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Reads one HTTP/1.1 response (head and a `Content-Length` body): status and body.
+pub async fn read_response(stream: &mut tokio::net::TcpStream) -> (u16, String) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(
+            n > 0,
+            "closed before a response: {:?}",
+            String::from_utf8_lossy(&buf)
+        );
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let status = head
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP/1.1 status line: {head:?}"));
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed inside a response body");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).into_owned();
+    (status, body)
+}
+
+/// Waits (up to `limit`) for the server to close `stream`; how long that took.
+pub async fn closed_within(
+    stream: &mut tokio::net::TcpStream,
+    limit: std::time::Duration,
+) -> Option<std::time::Duration> {
+    let t = std::time::Instant::now();
+    let mut buf = [0u8; 256];
+    loop {
+        match tokio::time::timeout(limit.saturating_sub(t.elapsed()), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(t.elapsed()),
+            Ok(Ok(_)) => continue,
+            Err(_) => return None,
+        }
+    }
 }
