@@ -5,7 +5,7 @@ use super::{Inbox, InboxError, Ports, Result};
 use crate::domain::inbound::block_key;
 use crate::domain::{Ticket, TicketId};
 use crate::store::triage::{self, BlockedSender};
-use crate::store::{search, tickets};
+use crate::store::{page, tickets};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -24,17 +24,8 @@ impl Inbox {
         Ok(self
             .store
             .read(move |c| {
-                if query.trim().is_empty() {
-                    Ok(TicketPage {
-                        tickets: tickets::list(c, &filter, now)?,
-                        total: tickets::count(c, &filter, now)?,
-                    })
-                } else {
-                    Ok(TicketPage {
-                        tickets: search::search(c, &query, &filter, now)?,
-                        total: search::count(c, &query, &filter, now)?,
-                    })
-                }
+                let (tickets, total) = page::page(c, &query, &filter, now)?;
+                Ok(TicketPage { tickets, total })
             })
             .await?)
     }

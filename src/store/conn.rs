@@ -18,6 +18,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0005_snooze.sql")),
         M::up(include_str!("../../migrations/0006_triage.sql")),
         M::up(include_str!("../../migrations/0007_list_indexes.sql")),
+        M::up(include_str!("../../migrations/0008_ticket_search.sql")),
     ])
 }
 
@@ -165,13 +166,13 @@ mod tests {
             )
             .unwrap()
         };
-        assert_eq!(hits("tickets_fts", "zoe"), 1, "diacritics folded");
-        assert_eq!(hits("tickets_fts", "parcel"), 1);
+        assert_eq!(hits("ticket_search", "zoe"), 1, "diacritics folded");
+        assert_eq!(hits("ticket_search", "parcel"), 1);
         assert_eq!(
-            hits("messages_fts", "crumpled"),
+            hits("ticket_search", "crumpled"),
             1,
             "text stands in for an empty body"
         );
-        assert_eq!(hits("messages_fts", "nothing"), 0);
+        assert_eq!(hits("ticket_search", "nothing"), 0);
     }
 }

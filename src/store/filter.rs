@@ -1,7 +1,8 @@
-//! The list's [`Filter`] (a view, tag, priority and site filters, a sort, a page) as SQL, shared
-//! by the ticket list, its count and the search (docs/architecture.md, "Triage").
+//! The list's [`Filter`] (a view, tag, priority and site filters, a sort, a page) and the SQL
+//! of a view's ids in its order, which [`super::page`] cuts pages from (docs/architecture.md,
+//! "Triage").
 
-use super::tickets::{from_row, COLUMNS, FROM};
+use super::page;
 use super::Result;
 use crate::clock::to_db;
 use crate::domain::{Priority, SortBy, StatusFilter, Ticket};
@@ -26,17 +27,22 @@ pub struct Filter {
     pub offset: u32,
 }
 
-/// The `WHERE` (without the keyword) and `ORDER BY` a [`Filter`] means, its parameters
-/// appended to `params`. Shared with [`super::search`].
-pub(super) fn filter_sql(
+/// The `WHERE` (without the keyword) of the view, priority and site of `filter`, and the
+/// `ORDER BY` of its view (newest activity unless the view has an order of its own), its
+/// parameters appended to `params`. Every column it reads is in the index behind the view
+/// (migration 0008), so the ids of a whole view come from the index alone. The tag, the
+/// search and a sort by created time or priority are applied by [`super::page`].
+pub(super) fn view_sql(
     filter: &Filter,
     now: DateTime<Utc>,
     params: &mut Vec<Value>,
-) -> (String, String) {
+) -> (String, &'static str) {
     let mut push = |v: Value| {
         params.push(v);
         format!("?{}", params.len())
     };
+    // Word for word the condition of the partial indexes (SQLite uses a partial index only
+    // when the query implies its condition).
     let mut w = vec!["t.merged_into IS NULL".to_string()];
     let view = filter.status;
     w.push(if view == StatusFilter::Trash {
@@ -64,64 +70,34 @@ pub(super) fn filter_sql(
         }
         StatusFilter::Spam | StatusFilter::Trash | StatusFilter::All => {}
     }
-    if let Some(tag) = &filter.tag {
-        let p = push(Value::Text(tag.clone()));
-        w.push(format!(
-            "t.id IN (SELECT ticket FROM ticket_tags WHERE tag = {p})"
-        ));
-    }
     if let Some(priority) = filter.priority {
         let p = push(Value::Text(priority.as_str().into()));
         w.push(format!("t.priority = {p}"));
     }
     if let Some(site) = &filter.site {
-        // By id, not through the join: `count` reads `tickets` alone.
         let p = push(Value::Text(site.clone()));
         w.push(format!(
             "t.site_id IN (SELECT id FROM sites WHERE name = {p})"
         ));
     }
-    let newest = "t.updated_at DESC, t.id DESC";
+    // Ties on the millisecond keep the index's order, the same on every page.
     let order = match (filter.sort, view) {
-        (Some(SortBy::Updated), _) => newest.to_string(),
-        (Some(SortBy::Created), _) => "t.created_at DESC, t.id DESC".into(),
-        (Some(SortBy::Priority), _) => format!(
-            "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 \
-             ELSE 3 END, {newest}"
-        ),
-        (None, StatusFilter::Snoozed) => format!("t.snoozed_until, {newest}"),
-        (None, StatusFilter::Trash) => format!("t.deleted_at DESC, {newest}"),
-        (None, _) => newest.to_string(),
+        (None, StatusFilter::Snoozed) => "t.snoozed_until, t.updated_at DESC, t.id DESC",
+        (None, StatusFilter::Trash) => "t.deleted_at DESC, t.updated_at DESC, t.id DESC",
+        _ => "t.updated_at DESC",
     };
     (w.join(" AND "), order)
 }
 
-/// `LIMIT … OFFSET …` for a filter, its parameters appended.
-pub(super) fn page_sql(filter: &Filter, params: &mut Vec<Value>) -> String {
-    params.push(Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)));
-    params.push(Value::Integer(filter.offset.into()));
-    format!("LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len())
-}
-
 /// One page of the tickets under `filter`.
 pub fn list(conn: &Connection, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
-    let mut params = Vec::new();
-    let (wh, order) = filter_sql(filter, now, &mut params);
-    let page = page_sql(filter, &mut params);
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY {order} {page}");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(page::page(conn, "", filter, now)?.0)
 }
 
 /// How many tickets `filter` matches, every page.
 pub fn count(conn: &Connection, filter: &Filter, now: DateTime<Utc>) -> Result<u64> {
-    let mut params = Vec::new();
-    let (wh, _) = filter_sql(filter, now, &mut params);
-    // No join: every condition is on `tickets`, so a covering index answers it.
-    let sql = format!("SELECT count(*) FROM tickets t WHERE {wh}");
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
-    Ok(n.max(0) as u64)
+    let mut all = filter.clone();
+    all.limit = Some(0);
+    all.offset = 0;
+    Ok(page::page(conn, "", &all, now)?.1)
 }

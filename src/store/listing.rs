@@ -10,6 +10,54 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+/// The counters migration 0008's triggers keep: the live tickets per status (the snoozed
+/// among them included), the unread ones among them, the spam and the trash — each counted
+/// as [`Counts`] counts it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub open: i64,
+    pub pending: i64,
+    pub closed: i64,
+    pub unread: i64,
+    pub spam: i64,
+    pub trash: i64,
+}
+
+/// [`Kept`], a few rows read whatever the number of tickets.
+pub fn kept(conn: &Connection) -> Result<Kept> {
+    let mut out = Kept::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT status, spam, trashed, unread, n FROM ticket_counts WHERE merged = 0 AND n > 0",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, bool>(1)?,
+            r.get::<_, bool>(2)?,
+            r.get::<_, bool>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        match row? {
+            (_, _, true, _, n) => out.trash += n,
+            (_, true, false, _, n) => out.spam += n,
+            (status, false, false, unread, n) => {
+                match status.as_str() {
+                    "open" => out.open += n,
+                    "pending" => out.pending += n,
+                    "closed" => out.closed += n,
+                    _ => {}
+                }
+                if unread {
+                    out.unread += n;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Tickets per view and unread tickets. `open` is the waiting count: the tickets snoozed at
 /// that moment are counted in `snoozed` instead. A ticket is counted once: trash before spam
 /// before snoozed before its status; merged tickets not at all. `unread` counts only the
@@ -26,45 +74,36 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
-    // Three index-only reads: the live tickets per status (with the snoozed and unread among
-    // them), the spam, and the trash (docs/architecture.md, "Triage").
+    // The counters kept by migration 0008's triggers, then the snoozed ones taken from their
+    // status (docs/architecture.md, "Triage").
+    let kept = kept(conn)?;
+    let mut out = Counts {
+        open: kept.open,
+        pending: kept.pending,
+        closed: kept.closed,
+        unread: kept.unread,
+        snoozed: 0,
+        spam: kept.spam,
+        trash: kept.trash,
+    };
     let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*), total(snoozed_until > ?1), total(unread) FROM tickets
-         WHERE merged_into IS NULL AND deleted_at IS NULL AND spam = 0 GROUP BY status",
+        "SELECT status, count(*) FROM tickets
+         WHERE snoozed_until > ?1 AND merged_into IS NULL AND deleted_at IS NULL AND spam = 0
+         GROUP BY status",
     )?;
-    let mut out = Counts::default();
     let rows = stmt.query_map([to_db(now)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, f64>(2)?,
-            r.get::<_, f64>(3)?,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })?;
     for row in rows {
-        // `total` of 0/1 values: exact in a double far beyond any inbox size.
-        let (status, n, snoozed, unread) = row?;
-        let (snoozed, unread) = (snoozed as i64, unread as i64);
+        let (status, n) = row?;
         match status.as_str() {
-            "open" => out.open = n - snoozed,
-            "pending" => out.pending = n - snoozed,
-            "closed" => out.closed = n - snoozed,
+            "open" => out.open -= n,
+            "pending" => out.pending -= n,
+            "closed" => out.closed -= n,
             _ => {}
         }
-        out.snoozed += snoozed;
-        out.unread += unread;
+        out.snoozed += n;
     }
-    out.spam = conn
-        .prepare_cached(
-            "SELECT count(*) FROM tickets
-             WHERE spam = 1 AND merged_into IS NULL AND deleted_at IS NULL",
-        )?
-        .query_row([], |r| r.get(0))?;
-    out.trash = conn
-        .prepare_cached(
-            "SELECT count(*) FROM tickets WHERE deleted_at IS NOT NULL AND merged_into IS NULL",
-        )?
-        .query_row([], |r| r.get(0))?;
     Ok(out)
 }
 

@@ -17,6 +17,7 @@ pub mod listing;
 pub mod mailbox;
 pub mod notes;
 pub mod outbox;
+pub mod page;
 pub mod search;
 pub mod sites;
 pub mod snooze;

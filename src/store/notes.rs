@@ -1,5 +1,5 @@
 //! The owner's internal notes: thread entries with `direction = 'note'`. A note is written to
-//! `messages` (so the thread shows it in time order and `messages_fts` indexes it like any
+//! `messages` (so the thread shows it in time order and the search indexes it like any
 //! entry) and to nothing else: no outbox row, no Message-ID, no `state` — no worker ever
 //! sends it, and no budget counts it. It leaves the ticket's status and unread mark alone.
 

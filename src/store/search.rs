@@ -1,5 +1,5 @@
 //! Full-text search over tickets (id, visitor, issue) and their threads (subject, text), on
-//! the FTS5 indexes of migration 0002.
+//! the per-ticket FTS5 index of migration 0008.
 //!
 //! What the owner types is never FTS5 syntax: every word becomes a quoted phrase (quotes
 //! doubled), so `"`, `-`, `*`, `NEAR`, `AND`, parentheses and any Unicode are plain text and
@@ -7,12 +7,10 @@
 //! the input ends in a space, so results follow the typing. A ticket matches when every word
 //! is found somewhere in it: in the ticket itself or in any entry of its thread.
 
-use super::filter::{filter_sql, page_sql, Filter};
-use super::tickets::{from_row, COLUMNS, FROM};
+use super::filter::Filter;
 use super::Result;
 use crate::domain::Ticket;
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
 use rusqlite::Connection;
 
 /// Words beyond this are ignored (each is one index lookup).
@@ -45,26 +43,16 @@ pub fn terms(input: &str) -> Vec<String> {
         .collect()
 }
 
-/// The search's `WHERE` (without the keyword) and `ORDER BY`: the filter's, and every word
-/// found in the ticket or its thread. A merged ticket's words find its target.
-fn search_sql(
-    terms: Vec<String>,
-    filter: &Filter,
-    now: DateTime<Utc>,
-    params: &mut Vec<Value>,
-) -> (String, String) {
-    let (mut wh, order) = filter_sql(filter, now, params);
-    for term in terms {
-        params.push(Value::Text(term));
-        let p = params.len();
-        wh.push_str(&format!(
-            "\n AND t.id IN (SELECT coalesce(x.merged_into, x.id) FROM tickets x WHERE x.id IN
-                     (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?{p})
-                 UNION SELECT m.ticket FROM messages_fts f JOIN messages m ON m.id = f.rowid
-                 WHERE messages_fts MATCH ?{p})"
-        ));
-    }
-    (wh, order)
+/// The ids of the tickets in which every one of `terms` is found, ascending: one query of the
+/// per-ticket index of migration 0008, whose rowids are the tickets' (a merged ticket's words
+/// are in its target's document).
+pub(super) fn matching(conn: &Connection, terms: &[String]) -> Result<Vec<i64>> {
+    // FTS5 ANDs phrases written one after another.
+    let expr = terms.join(" ");
+    let mut stmt =
+        conn.prepare_cached("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1")?;
+    let ids = stmt.query_map([expr], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One page of the tickets matching `input` under `filter`, in the filter's order. No
@@ -75,32 +63,10 @@ pub fn search(
     filter: &Filter,
     now: DateTime<Utc>,
 ) -> Result<Vec<Ticket>> {
-    let terms = terms(input);
-    if terms.is_empty() {
+    if terms(input).is_empty() {
         return Ok(Vec::new());
     }
-    let mut params = Vec::new();
-    let (wh, order) = search_sql(terms, filter, now, &mut params);
-    let page = page_sql(filter, &mut params);
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY {order} {page}");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// How many tickets [`search`] finds, every page.
-pub fn count(conn: &Connection, input: &str, filter: &Filter, now: DateTime<Utc>) -> Result<u64> {
-    let terms = terms(input);
-    if terms.is_empty() {
-        return Ok(0);
-    }
-    let mut params = Vec::new();
-    let (wh, _) = search_sql(terms, filter, now, &mut params);
-    let sql = format!("SELECT count(*) FROM tickets t WHERE {wh}");
-    let n: i64 = conn
-        .prepare(&sql)?
-        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
-    Ok(n.max(0) as u64)
+    Ok(super::page::page(conn, input, filter, now)?.0)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! /proc/PID/smaps_rollup; WebKit's web and network processes included) with the window open,
 //! then 10 s after the window was closed to the tray. Goals: ≤ 1 s, ≤ 40 MB idle.
 //! Needs ui/dist built (scripts/ui-build) and the desktop packages (scripts/install-test-deps).
+//! `FOOTPRINT_TICKETS=n` seeds n tickets; `FOOTPRINT_DATA=dir` copies the store kept in `dir`
+//! instead (`BENCH_KEEP=dir cargo bench --bench list`: 100,000 tickets, 300,000 messages).
 
 #[path = "../tests/support/desktop.rs"]
 mod desktop;
@@ -39,7 +41,16 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    seed(&config, &data, tickets);
+    // FOOTPRINT_DATA=dir: a copy of a kept store instead (e.g. the 100,000 tickets that
+    // `BENCH_KEEP=dir cargo bench --bench list` leaves), for the first page at that size.
+    let kept = std::env::var_os("FOOTPRINT_DATA").map(std::path::PathBuf::from);
+    let tickets = match &kept {
+        Some(from) => copy_store(&config, from, &data),
+        None => {
+            seed(&config, &data, tickets);
+            tickets
+        }
+    };
     // Configured (else the window shows the first-run set-up, not the list). Seeding ran
     // without mail, so nothing is queued and the SMTP server is never reached.
     let configured = format!(
@@ -222,6 +233,24 @@ fn tree(root: u32) -> Vec<(String, Mem)> {
             ))
         })
         .collect()
+}
+
+/// Copies the store files of `from` into `data`; returns how many tickets its views hold.
+fn copy_store(config: &std::path::Path, from: &std::path::Path, data: &std::path::Path) -> usize {
+    std::fs::create_dir_all(data).unwrap();
+    for name in ["deskbell.sqlite3", "deskbell.sqlite3-wal"] {
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), data.join(name)).unwrap();
+        }
+    }
+    let config = deskbell::Config::load(Some(config), std::iter::empty()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let clock = std::sync::Arc::new(deskbell::clock::SystemClock);
+        let inbox = deskbell::app::open_inbox(&config, data, clock).unwrap();
+        let c = inbox.counts().await.unwrap();
+        (c.open + c.pending + c.closed + c.snoozed + c.spam + c.trash) as usize
+    })
 }
 
 fn seed(config: &std::path::Path, data: &std::path::Path, n: usize) {
