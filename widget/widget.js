@@ -158,10 +158,14 @@
   function theme(c) {
     const WHITE = [255, 255, 255], INK = [17, 20, 24], DARK_BG = [29, 30, 34];
     const a = rgb(c) || [11, 107, 203];
-    const light = contrast(a, WHITE) >= contrast(a, INK);
+    // Text on the accent (header title and subtitle, buttons) reaches WCAG AA 4.5:1: white or
+    // the ink, whichever does; on the mid tones where neither does, black (one of white and
+    // black always reaches 4.58:1).
+    const on = [WHITE, INK].find((x) => contrast(a, x) >= 4.5) || [0, 0, 0];
+    const light = on === WHITE;
     return {
       '--db-a': css(a),
-      '--db-on-a': css(light ? WHITE : INK),
+      '--db-on-a': css(on),
       '--db-a-hi': css(mix(a, light ? [0, 0, 0] : WHITE, 0.12)),
       '--db-a-soft': css(a, 0.28),
       '--db-on-a-soft': light ? 'rgba(255,255,255,.18)' : 'rgba(0,0,0,.08)',
@@ -233,9 +237,9 @@ button{cursor:pointer}
 @keyframes db-spin{to{transform:rotate(360deg)}}
 .head{flex:none;background:var(--db-a);color:var(--db-on-a);padding:16px 16px 20px 20px}
 .head-row{display:flex;align-items:center;justify-content:space-between;gap:8px;min-height:32px}
-.title{margin:0;font-size:14px;font-weight:600;line-height:1.3;opacity:.92}
+.title{margin:0;font-size:14px;font-weight:600;line-height:1.3}
 .greeting{margin:6px 28px 4px 0;font-size:22px;line-height:1.25;font-weight:700;letter-spacing:-.01em}
-.sub{margin:0;font-size:14px;line-height:1.4;opacity:.88}
+.sub{margin:0;font-size:14px;line-height:1.4}
 .x{width:34px;height:34px;margin:-4px -4px -4px 0;padding:0;border:0;border-radius:8px;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}
 .x:hover{background:var(--db-on-a-soft)}
 .x:focus-visible{outline-color:var(--db-on-a);outline-offset:-2px}
@@ -302,9 +306,9 @@ input,textarea{font-size:16px}
     '<div class="db">' +
     '<div class="scrim" hidden></div>' +
     '<section class="panel" id="db-panel" role="dialog" aria-modal="true" aria-labelledby="db-title" aria-describedby="db-greeting" hidden>' +
-    '<header class="head"><div class="head-row"><h2 class="title" id="db-title"></h2>' +
+    '<div class="head"><div class="head-row"><h2 class="title" id="db-title"></h2>' +
     '<button type="button" class="x" aria-label="Close">' + I(ICON_X) + '</button></div>' +
-    '<p class="greeting" id="db-greeting"></p><p class="sub">Send us a message and we’ll reply by email.</p></header>' +
+    '<p class="greeting" id="db-greeting"></p><p class="sub">Send us a message and we’ll reply by email.</p></div>' +
     '<div class="body">' +
     '<form class="form" novalidate><div class="alert" hidden></div>' +
     field('name', 'Your name', '<input id="db-name" name="visitor_name" type="text" autocomplete="name" required>') +

@@ -3,67 +3,17 @@
 // target/screenshots/ui/ (or $PREVIEW_OUT). Uses Debian's Chromium through playwright-core;
 // downloads nothing.
 //   npm run build && node scripts/preview.mjs
-import { createServer } from "node:http";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { extname, join, normalize, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startPreview, ui } from "./harness.mjs";
 
-const ui = resolve(fileURLToPath(import.meta.url), "../..");
-const dist = join(ui, "dist");
 const out = process.env.PREVIEW_OUT ? resolve(process.env.PREVIEW_OUT) : resolve(ui, "../target/screenshots/ui");
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
-if (!existsSync(join(dist, "index.html"))) {
-  console.error("ui/dist is missing: run `npm run build` first");
-  process.exit(1);
-}
 mkdirSync(out, { recursive: true });
-
-// The CSP of src-tauri/tauri.conf.json when the shell has one, so a CSP mistake shows here.
-function csp() {
-  const conf = resolve(ui, "../src-tauri/tauri.conf.json");
-  if (existsSync(conf)) {
-    const c = JSON.parse(readFileSync(conf, "utf8"))?.app?.security?.csp;
-    if (c && typeof c === "object") return Object.entries(c).map(([k, v]) => `${k} ${v}`).join("; ");
-    if (typeof c === "string") return c;
-  }
-  return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-src 'none'; object-src 'none'";
-}
-const policy = csp();
-const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-  const file = join(dist, path === "/" ? "index.html" : path);
-  if (path === "/favicon.ico") {
-    res.writeHead(204).end();
-    return;
-  }
-  if (!file.startsWith(dist) || !existsSync(file)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-security-policy": policy });
-  res.end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const fake = readFileSync(join(ui, "scripts/fake-backend.js"), "utf8");
-
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
 const problems = [];
 const saved = [];
+const preview = await startPreview({ problems });
+const page = preview.page;
 
-async function page(scheme, scenario, url = base) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, timezoneId: "Europe/Berlin", locale: "en-GB" });
-  const p = await ctx.newPage();
-  p.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`[${scheme}/${scenario}] console ${m.type()}: ${m.text()}`);
-  });
-  p.on("pageerror", (e) => problems.push(`[${scheme}/${scenario}] page error: ${e.message}`));
-  await p.addInitScript({ content: `window.__PREVIEW__ = { scenario: ${JSON.stringify(scenario)} };\n${fake}` });
-  await p.goto(url);
-  return p;
-}
 async function shot(p, name) {
   await p.waitForTimeout(150);
   const file = join(out, `${name}.png`);
@@ -184,8 +134,7 @@ for (const scheme of ["light", "dark"]) {
   await p.context().close();
 }
 
-await browser.close();
-server.close();
+await preview.close();
 console.log(saved.map((f) => `saved ${f}`).join("\n"));
 if (problems.length) {
   console.error(problems.join("\n"));

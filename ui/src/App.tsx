@@ -306,89 +306,91 @@ export function App() {
           onHelp={() => setHelp(true)}
           onTogglePause={togglePause}
         />
-        {view === "settings" ? (
-          <SettingsView
-            settings={settings}
-            status={status}
-            canned={canned}
-            onCanned={setCanned}
-            onLoadCanned={loadCanned}
-            onSaved={(s) => {
-              setSettings(s);
-              loadStatus();
-            }}
-            onClose={() => setView("inbox")}
-            onStatusChanged={loadStatus}
-            section={settingsSection}
-          />
-        ) : (
-          <>
-            <TicketList
-              filter={filter}
-              search={search}
-              filters={filters}
-              onFilters={setFilters}
-              pages={list.pages}
-              error={list.error}
-              cursor={cursor}
-              openId={openId}
+        <main class="main">
+          {view === "settings" ? (
+            <SettingsView
+              settings={settings}
               status={status}
-              searchRef={searchRef}
-              onSearch={setSearch}
-              onOpen={openTicket}
-              onRange={list.showRange}
-              onRetry={() => list.reload()}
-              onSettings={() => setView("settings")}
-              empty={
-                <EmptyInbox
-                  filter={filter}
-                  counts={counts}
-                  onSettings={() => {
-                    setSettingsSection("sites");
-                    setView("settings");
-                  }}
-                />
-              }
-            />
-            <ThreadView
-              detail={detail}
-              loading={detailLoading}
-              listEmpty={list.pages !== null && list.pages.total === 0 && !search}
-              error={detailError}
-              ownerName={settings.owner.name}
-              replyRef={replyRef}
               canned={canned}
+              onCanned={setCanned}
               onLoadCanned={loadCanned}
-              onManageCanned={() => setCannedSheet(true)}
-              onStatus={(s) => detail && setTicketStatus(detail.ticket.ticketId, s)}
-              onPriority={(p) => detail && setTicketPriority(detail.ticket.ticketId, p)}
-              onTags={(t) => detail && setTicketTags(detail.ticket.ticketId, t)}
-              onSent={(d) => {
-                setDetail(d);
-                applyRow(d.ticket);
+              onSaved={(s) => {
+                setSettings(s);
                 loadStatus();
-                notify("Reply sent");
               }}
-              composeMode={composeMode}
-              onComposeMode={setComposeMode}
-              onNoted={(d) => {
-                setDetail(d);
-                applyRow(d.ticket);
-                notify("Note added (not sent)");
-              }}
-              onOpen={openTicket}
-              onRetry={() => openId && loadDetail(openId)}
-              onResend={(id) => resend(id)}
-              onShowFailed={() => setFailedSheet(true)}
-              resending={resending}
-              snoozeOpen={snoozeOpen}
-              onSnoozeOpen={setSnoozeOpen}
-              onSnooze={(until) => detail && snoozeTicket(detail.ticket.ticketId, until)}
-              onUnsnooze={() => detail && unsnoozeTicket(detail.ticket.ticketId)}
-              onTriage={(key) => detail && triage.run(key, detail.ticket)}
+              onClose={() => setView("inbox")}
+              onStatusChanged={loadStatus}
+              section={settingsSection}
             />
-          </>
-        )}
+          ) : (
+            <>
+              <TicketList
+                filter={filter}
+                search={search}
+                filters={filters}
+                onFilters={setFilters}
+                pages={list.pages}
+                error={list.error}
+                cursor={cursor}
+                openId={openId}
+                status={status}
+                searchRef={searchRef}
+                onSearch={setSearch}
+                onOpen={openTicket}
+                onRange={list.showRange}
+                onRetry={() => list.reload()}
+                onSettings={() => setView("settings")}
+                empty={
+                  <EmptyInbox
+                    filter={filter}
+                    counts={counts}
+                    onSettings={() => {
+                      setSettingsSection("sites");
+                      setView("settings");
+                    }}
+                  />
+                }
+              />
+              <ThreadView
+                detail={detail}
+                loading={detailLoading}
+                listEmpty={list.pages !== null && list.pages.total === 0 && !search}
+                error={detailError}
+                ownerName={settings.owner.name}
+                replyRef={replyRef}
+                canned={canned}
+                onLoadCanned={loadCanned}
+                onManageCanned={() => setCannedSheet(true)}
+                onStatus={(s) => detail && setTicketStatus(detail.ticket.ticketId, s)}
+                onPriority={(p) => detail && setTicketPriority(detail.ticket.ticketId, p)}
+                onTags={(t) => detail && setTicketTags(detail.ticket.ticketId, t)}
+                onSent={(d) => {
+                  setDetail(d);
+                  applyRow(d.ticket);
+                  loadStatus();
+                  notify("Reply sent");
+                }}
+                composeMode={composeMode}
+                onComposeMode={setComposeMode}
+                onNoted={(d) => {
+                  setDetail(d);
+                  applyRow(d.ticket);
+                  notify("Note added (not sent)");
+                }}
+                onOpen={openTicket}
+                onRetry={() => openId && loadDetail(openId)}
+                onResend={(id) => resend(id)}
+                onShowFailed={() => setFailedSheet(true)}
+                resending={resending}
+                snoozeOpen={snoozeOpen}
+                onSnoozeOpen={setSnoozeOpen}
+                onSnooze={(until) => detail && snoozeTicket(detail.ticket.ticketId, until)}
+                onUnsnooze={() => detail && unsnoozeTicket(detail.ticket.ticketId)}
+                onTriage={(key) => detail && triage.run(key, detail.ticket)}
+              />
+            </>
+          )}
+        </main>
       </div>
     );
   }

@@ -33,7 +33,7 @@ describe("a canned reply inserted into the composer", () => {
     );
     act(() => $("canned-open").click());
     await act(async () => {
-      ($("canned-menu").querySelector("button.canned") as HTMLElement).click();
+      ($("canned-menu").querySelector("[role=option].canned") as HTMLElement).click();
       await settle();
     });
     expect(fake.current!.api.fillCannedReply).toHaveBeenCalledWith(7, "TKT-9");
@@ -48,7 +48,7 @@ describe("a canned reply inserted into the composer", () => {
     );
     act(() => $("canned-open").click());
     await act(async () => {
-      ($("canned-menu").querySelector("button.canned") as HTMLElement).click();
+      ($("canned-menu").querySelector("[role=option].canned") as HTMLElement).click();
       await settle();
     });
     expect(($("reply-text") as HTMLTextAreaElement).value).toBe("Hi {visitor_first_name}, {ticket_id} ships today.");

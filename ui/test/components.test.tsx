@@ -243,7 +243,7 @@ describe("SettingsView: Mail in and out", () => {
       await settle();
     });
     const section = root.querySelector<HTMLElement>("#section-mail")!;
-    expect(section.querySelector("h3")!.textContent).toBe("Mail in and out");
+    expect(section.querySelector("h2")!.textContent).toBe("Mail in and out");
     // the nav lists it right after "Receiving email"
     const nav = [...root.querySelectorAll(".settings-nav a")].map((a) => a.getAttribute("href"));
     expect(nav.indexOf("#section-mail")).toBe(nav.indexOf("#section-imap") + 1);

@@ -12,6 +12,8 @@
 // the network to whichever server is the target.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const REAL = process.env.DESKBELL_TEST_PAGE || '';
@@ -61,6 +63,27 @@ async function open(t, { viewport = { width: 1280, height: 800 }, colorScheme = 
   await page.goto(pageUrl + query);
   await page.waitForFunction(() => window.Deskbell && window.Deskbell.__deskbell);
   return { page, posts };
+}
+
+/** axe-core's source, run in the page through the DevTools protocol (the page's CSP does not apply). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_OPTIONS = {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  resultTypes: ['violations'],
+};
+/**
+ * Runs axe-core over the widget (its shadow tree; the host page is not ours) and fails on a
+ * serious or critical violation, printing each one's rule, impact, help and nodes.
+ */
+async function axeCheck(page, state) {
+  await W(page, '.panel').evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished))).catch(() => {});
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  const { violations } = await page.evaluate((o) => window.axe.run({ include: [['deskbell-widget']] }, o), AXE_OPTIONS);
+  const text = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${(n.failureSummary || '').split('\n').slice(1).join(' ').trim()}`).join('\n')).join('\n  ');
+  if (text) console.log(`axe [${state}]:\n  ${text}`);
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact})`), [], `axe: serious or critical violations in the widget (${state})`);
 }
 
 const W = (page, sel) => page.locator(`deskbell-widget ${sel}`);
@@ -468,8 +491,81 @@ test('accent colour: readable text chosen automatically; dark scheme', { skip: S
     assert.equal(await W(page, '.panel').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(29, 30, 34)');
   }
   {
+    // A mid tone: neither white (4.2:1) nor the ink (4.4:1) reaches 4.5:1, black does; the
+    // header's title and subtitle take the same colour at full strength.
+    const { page } = await open(t, { setup: recolor('#7c7c7c') });
+    await openPanel(page);
+    assert.equal(await text(page), 'rgb(0, 0, 0)');
+    for (const sel of ['.title', '.sub']) {
+      assert.equal(await W(page, sel).evaluate((el) => getComputedStyle(el).color), 'rgb(0, 0, 0)', sel);
+      assert.equal(await W(page, sel).evaluate((el) => getComputedStyle(el).opacity), '1', sel);
+    }
+  }
+  {
     const { page } = await open(t, { setup: recolor('not a colour') });
     await openPanel(page);
     assert.equal(await bg(page), 'rgb(11, 107, 203)', 'falls back to the default accent');
   }
+});
+
+test('accessibility (axe-core): every state, light and dark, on several accents', { skip: SKIP }, async (t) => {
+  const recolor = (color) => (p) => p.route((u) => u.href.split('?')[0] === pageUrl.split('?')[0], async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace(/data-color="[^"]*"/, `data-color="${color}"`);
+    await route.fulfill({ response: res, body: html });
+  });
+  /** The ticket endpoint answers when told to, so the sending state can be looked at. */
+  const held = async (p, status, body) => {
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    await p.route('**/tickets/create', async (route) => {
+      if (route.request().method() === 'OPTIONS') return route.continue();
+      await gate;
+      await route.fulfill({ status, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify(body) });
+    });
+    return release;
+  };
+  const ok = { ticket_id: 'TKT-20261202-0042', status: 'open', created_at: '2026-12-02T10:00:00Z' };
+  // The demo's accent, then a light one (dark text), and mid-luminance ones where neither the
+  // dark ink nor white alone would reach 4.5:1.
+  const runs = [
+    { color: null, colorScheme: 'light' }, { color: null, colorScheme: 'dark' },
+    { color: '#ffd400', colorScheme: 'light' }, { color: '#e5484d', colorScheme: 'dark' },
+    { color: '#2f9e6e', colorScheme: 'light' }, { color: '#7c7c7c', colorScheme: 'light' },
+  ];
+  for (const { color, colorScheme } of runs) {
+    const tag = `${color || 'demo accent'}, ${colorScheme}`;
+    const { page } = await open(t, { colorScheme, setup: color ? recolor(color) : undefined });
+    await axeCheck(page, `closed launcher, ${tag}`);
+    await openPanel(page);
+    await axeCheck(page, `open form, ${tag}`);
+    await W(page, '.send').click();
+    await W(page, '#db-name[aria-invalid=true]').waitFor();
+    await axeCheck(page, `validation errors, ${tag}`);
+    await fill(page);
+    const release = await held(page, 201, ok);
+    await W(page, '.send').click();
+    await W(page, '.send[aria-busy=true]').waitFor();
+    await axeCheck(page, `sending, ${tag}`);
+    release();
+    await W(page, '.done .tid').waitFor();
+    await axeCheck(page, `sent, ${tag}`);
+    await page.unroute('**/tickets/create');
+    await W(page, '.again').click();
+    await W(page, '#db-issue').fill('Still waiting for the cake.');
+    await answer(page, [{ status: 401, body: { error: 'x', message: 'no' } }]);
+    await W(page, '.send').click();
+    await W(page, '.off h3').waitFor();
+    await axeCheck(page, `failure (email offer), ${tag}`);
+    await page.unroute('**/tickets/create');
+    await answer(page, [{ status: 422, body: { error: 'invalid_fields', message: 'bad', fields: { visitor_email: 'must be a valid email address' } } }]);
+    await W(page, '.edit').click();
+    await W(page, '.send').click();
+    await W(page, '#db-email-err:not(:empty)').waitFor();
+    await axeCheck(page, `server field errors, ${tag}`);
+  }
+  const { page } = await open(t, { viewport: { width: 390, height: 844 } });
+  await axeCheck(page, 'mobile launcher');
+  await openPanel(page);
+  await axeCheck(page, 'mobile bottom sheet');
 });

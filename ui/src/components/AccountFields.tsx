@@ -43,7 +43,7 @@ export function AccountFields(props: {
     <section class="settings-section" id={`section-${kind}`} data-testid={`settings-${kind}`}>
       <div class="section-head">
         <div>
-          <h3>{LABEL[kind]}</h3>
+          <h2>{LABEL[kind]}</h2>
           <p class="muted small">{WHY[kind]}</p>
         </div>
         <button

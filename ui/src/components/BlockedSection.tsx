@@ -28,7 +28,7 @@ export function BlockedSection() {
   const add = () => address.trim() && run(api.blockSender(address.trim()), () => setAddress(""));
   return (
     <section class="settings-section" id="section-blocked" data-testid="settings-blocked">
-      <h3>Blocked senders</h3>
+      <h2>Blocked senders</h2>
       <p class="muted small">Mail and tickets from these go straight to Spam, without a notification.</p>
       {blocked === null ? (
         <p class="muted">Loading…</p>

@@ -115,7 +115,7 @@ export function SettingsView(props: {
           }}
         >
           <section class="settings-section" id="section-owner">
-            <h3>Your business</h3>
+            <h2>Your business</h2>
             <p class="muted small">Shown to visitors in replies and confirmations.</p>
             <div class="grid2">
               <label class="field">
@@ -161,7 +161,7 @@ export function SettingsView(props: {
           <AccountFields kind="imap" form={form.imap} ownerEmail={form.owner.email} errors={errors} onChange={(imap) => setForm({ ...form, imap })} />
 
           <section class="settings-section" id="section-mail" data-testid="settings-mail">
-            <h3>Mail in and out</h3>
+            <h2>Mail in and out</h2>
             <p class="muted small">Mail that answers no ticket becomes a new ticket only as chosen here; replies to your tickets always arrive.</p>
             <div role="radiogroup" aria-label="Which mail starts a new ticket" data-testid="new-tickets">
               {NEW_TICKETS.map(([value, label]) => (
@@ -226,7 +226,7 @@ export function SettingsView(props: {
           </section>
 
           <section class="settings-section" id="section-intake">
-            <h3>Website intake</h3>
+            <h2>Website intake</h2>
             <p class="muted small">
               Your website's contact widget sends tickets here. To receive them from the internet, run a tunnel (for example
               Cloudflare Tunnel) to the local address and enter its public address.
@@ -261,7 +261,7 @@ export function SettingsView(props: {
           />
 
           <section class="settings-section" id="section-notifications">
-            <h3>Notifications</h3>
+            <h2>Notifications</h2>
             <label class="check-field">
               <input
                 type="checkbox"
@@ -304,7 +304,7 @@ export function SettingsView(props: {
           </section>
 
           <section class="settings-section" id="section-canned">
-            <h3>Canned replies</h3>
+            <h2>Canned replies</h2>
             {props.canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={props.canned} onChange={props.onCanned} />}
           </section>
           <BlockedSection />

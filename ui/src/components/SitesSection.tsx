@@ -35,7 +35,7 @@ export function SitesSection({
     <section class="settings-section" id="section-sites" data-testid="settings-sites">
       <div class="section-head">
         <div>
-          <h3>Websites</h3>
+          <h2>Websites</h2>
           <p class="muted small">Each site gets its own bot token and a list of addresses allowed to post tickets.</p>
         </div>
       </div>
@@ -272,7 +272,7 @@ export function AddSiteForm({ onAdded, compact = false }: { onAdded: (s: SiteRow
   };
   return (
     <div class={compact ? "add-site compact" : "add-site"} role="group" aria-label="Add a website" data-testid="add-site">
-      {!compact && <h4>Add a website</h4>}
+      {!compact && <h3>Add a website</h3>}
       <div class="grid2">
         <label class="field">
           <span>Name</span>

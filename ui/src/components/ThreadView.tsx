@@ -186,11 +186,11 @@ export function ThreadView(props: {
       >
         <div class="thread-inner">
           <VisitorCard detail={detail} onOpen={props.onOpen} />
-          <div class="thread" data-testid="thread" aria-label="Conversation">
+          <section class="thread" data-testid="thread" aria-label="Conversation">
             {detail.messages.map((m, i) => (
               <ThreadEntryView key={m.id ?? `first-${i}`} entry={m} visitorName={t.visitorName} ownerName={props.ownerName} />
             ))}
-          </div>
+          </section>
         </div>
       </div>
       {!t.mergedInto && <Composer

@@ -69,7 +69,10 @@ export function VirtualList(props: {
         class="list vlist"
         role="listbox"
         aria-label={props.label}
-        aria-activedescendant={props.activeDescendant}
+        // Focusable, so the scrolling list can be reached from the keyboard and the cursor's
+        // row is announced; the id must name a row in the DOM (off-screen rows are not).
+        tabIndex={0}
+        aria-activedescendant={props.focusIndex >= start && props.focusIndex < end ? props.activeDescendant : undefined}
         style={{ height: `${props.total * props.rowHeight}px` }}
       >
         {rows}
