@@ -60,8 +60,10 @@ pub const AUTO_MAIL_CAP: i64 = 10;
 pub const AUTO_MAIL_WINDOW: Duration = Duration::minutes(10);
 /// Owner notifications are counted over this window against `[mail] digest_after`.
 pub const DIGEST_WINDOW: Duration = Duration::minutes(10);
-/// Attachments on one reply, all together.
+/// Attachments of one incoming mail, all together, beyond which they are not stored.
 pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
+/// The most one outgoing mail may weigh once encoded: what Gmail (and most providers) take.
+pub const MAX_MAIL_BYTES: usize = 25 * 1024 * 1024;
 
 pub type Result<T, E = InboxError> = std::result::Result<T, E>;
 
@@ -292,11 +294,13 @@ impl Inbox {
         if text.is_empty() && attachments.is_empty() {
             return Err(InboxError::Invalid("the reply is empty".into()));
         }
-        let total: usize = attachments.iter().map(|a| a.data.len()).sum();
-        if total > MAX_ATTACHMENT_BYTES {
+        let encoded = reply_size(&text, &attachments);
+        if encoded > MAX_MAIL_BYTES {
             return Err(InboxError::Invalid(format!(
-                "attachments are {} MB together; the limit is 25 MB",
-                total / (1024 * 1024)
+                "the attachments come to {:.1} MB once encoded for mail (files grow by about a \
+                 third), over the 25 MB a mail may weigh at Gmail and most providers; send \
+                 fewer or smaller files (about 18 MB in all)",
+                encoded as f64 / (1024.0 * 1024.0)
             )));
         }
         let files: Vec<(String, String, Vec<u8>)> = attachments
@@ -351,6 +355,17 @@ pub fn new_bot_token(random: &dyn Random) -> String {
     let mut bytes = [0u8; 16];
     random.fill(&mut bytes);
     format!("dbt_{}", hex::encode(bytes))
+}
+
+/// What a reply with `text` and `attachments` weighs once encoded for mail, at most: the files
+/// in base64, the text twice (plain and HTML parts) in quoted-printable at its worst (3 bytes
+/// for 1), and room for the headers.
+fn reply_size(text: &str, attachments: &[compose::AttachmentFile]) -> usize {
+    let files: usize = attachments
+        .iter()
+        .map(|a| compose::encoded_size(a.data.len()) + 512)
+        .sum();
+    files + text.len() * 6 + 16 * 1024
 }
 
 #[cfg(test)]

@@ -58,6 +58,13 @@ fn boundary(message_id: &str, kind: &str) -> String {
     format!("=_deskbell_{kind}_{}", &digest[..24])
 }
 
+/// What a file of `raw` bytes weighs in the mail: base64 (4 bytes for every 3) in lines of 76
+/// characters, each ended by CRLF.
+pub fn encoded_size(raw: usize) -> usize {
+    let base64 = raw.div_ceil(3) * 4;
+    base64 + base64.div_ceil(76) * 2
+}
+
 fn file_name(name: &str) -> String {
     let name = clean_line(name).replace(['/', '\\'], "_");
     if name.is_empty() {
@@ -87,5 +94,27 @@ mod tests {
         assert!(text.contains("filename=\".._.._etc_pass wd\""));
         assert!(text.contains("Content-Type: application/octet-stream"));
         assert!(text.contains("Content-Transfer-Encoding: base64\r\n\r\nAJ+Slgo=\r\n"));
+    }
+
+    #[test]
+    fn the_encoded_size_is_what_the_mail_carries() {
+        let t = ticket("Eve", "x");
+        for n in [1, 2, 3, 56, 57, 58, 1000, 100_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+            let with = |data: Vec<u8>| {
+                let files = [AttachmentFile {
+                    name: "f.bin".into(),
+                    content_type: "application/octet-stream".into(),
+                    data,
+                }];
+                owner_reply(&common(&t), "see file", None, None, &[], &files)
+                    .unwrap()
+                    .len()
+            };
+            // The mail grows by the file's encoded size (an empty file's part still holds
+            // one line end).
+            let grown = with(data) - with(Vec::new());
+            assert_eq!(grown, encoded_size(n) - 2, "{n} bytes");
+        }
     }
 }

@@ -54,6 +54,7 @@ mod fixtures;
 pub use confirmation::{confirmation_subject, visitor_confirmation};
 pub use digest::{digest_subject, owner_digest, Digest, DigestEntry};
 pub use html::escape;
+pub use mime::encoded_size;
 pub use notification::{notification_subject, owner_notification};
 pub use reply::{owner_reply, reply_subject};
 
