@@ -277,6 +277,15 @@ async fn trash_is_restorable_a_reply_restores_and_the_waker_purges_after_30_days
         list(dir.path(), &["--status", "trash"]),
         std::slice::from_ref(&kept)
     );
+    assert_eq!(
+        list(dir.path(), &["--trash"]),
+        std::slice::from_ref(&kept),
+        "the same"
+    );
+    assert!(
+        !list(dir.path(), &["--all"]).contains(&kept),
+        "--all is --status all"
+    );
     let shown = ok(dir.path(), &["tickets", "show", &kept]);
     assert!(shown.contains("In the trash since"), "{shown}");
     ok(dir.path(), &["tickets", "restore", &kept]);

@@ -17,6 +17,12 @@ pub enum TicketsCommand {
         /// first), spam, trash (latest deleted first), or all (every status; the default).
         #[arg(long, default_value = "all")]
         status: StatusFilter,
+        /// Every status (the same as `--status all`, the default).
+        #[arg(long, conflicts_with_all = ["status", "trash"])]
+        all: bool,
+        /// The trash (the same as `--status trash`).
+        #[arg(long, conflicts_with = "status")]
+        trash: bool,
         /// Only tickets containing every word (ticket, visitor, thread); the last word may be
         /// the start of a word.
         #[arg(long)]
@@ -145,6 +151,8 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
     match cmd {
         TicketsCommand::List {
             status,
+            all: _,
+            trash,
             search,
             tag,
             priority,
@@ -160,7 +168,7 @@ pub async fn run(setup: &Setup, cmd: TicketsCommand) -> Result<()> {
                 None => None,
             };
             let filter = Filter {
-                status,
+                status: if trash { StatusFilter::Trash } else { status },
                 tag,
                 priority,
                 site,
