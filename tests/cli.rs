@@ -860,3 +860,31 @@ async fn tickets_snooze_list_show_unsnooze() {
     let status = run(dir.path(), &["tickets", "list", "--status", "asleep"]);
     assert!(stderr(&status).contains("snoozed"), "{}", stderr(&status));
 }
+
+/// `--help` says what Deskbell is and what `serve` runs, in the owner's terms: which worker
+/// runs when which section is set (not "as they land").
+#[test]
+fn help_says_what_the_program_and_serve_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run(dir.path(), &["--help"]);
+    assert!(help.status.success(), "{}", stderr(&help));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for words in [
+        "tickets from your website, answered by email",
+        "threaded back onto the ticket",
+        "sending mail when [smtp] is set",
+        "reading replies when [imap] is",
+    ] {
+        assert!(text.contains(words), "{words:?} in:\n{text}");
+    }
+    let serve = run(dir.path(), &["serve", "--help"]);
+    assert!(serve.status.success(), "{}", stderr(&serve));
+    let serve = String::from_utf8_lossy(&serve.stdout);
+    assert!(
+        serve.contains("Mail out runs when [smtp] is set, mail in when [imap] is"),
+        "{serve}"
+    );
+    for out in [&*text, &*serve] {
+        assert!(!out.contains("as they land"), "{out}");
+    }
+}

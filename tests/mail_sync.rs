@@ -650,7 +650,7 @@ async fn login_and_tls_problems_are_named_and_reported_as_sync_errors() {
     let Event::SyncError { reason, .. } = e else {
         unreachable!()
     };
-    assert!(reason.contains("refused the login"), "{reason}");
+    assert!(reason.contains("refused the password"), "{reason}");
     assert!(
         !reason.contains("wrong"),
         "the password is not repeated: {reason}"
@@ -1198,4 +1198,334 @@ fn wait_for_listener(port: u16) {
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!("serve never listened on {port}");
+}
+
+/// Runs `deskbell doctor` over `conf`; whether it passed, and its stdout and stderr together.
+fn doctor(conf: &Path, data: &Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--config")
+        .arg(conf)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Rust's debug dress, which no owner should read in an error.
+fn assert_no_debug_text(text: &str) {
+    for debug in ["Some(", "None", "code:", "info:", "Error {", "kind:"] {
+        assert!(!text.contains(debug), "debug text {debug:?} in: {text}");
+    }
+}
+
+/// Against a server that refuses passwords before TLS (Cyrus's default: `LOGINDISABLED`),
+/// Deskbell sends no LOGIN and says that the server wants TLS; a wrong password reads as a
+/// refused password with the server's own words. Neither shows debug text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_wants_tls_gets_no_password_and_the_owner_plain_words() {
+    use common::imap_proxy::Faults;
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let cyrus = ImapProxy::start_faulty(
+        upstream,
+        Faults {
+            login_disabled: true,
+            ..Faults::default()
+        },
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (conf, data) = (dir.path().join("config.toml"), dir.path().join("data"));
+    std::fs::write(
+        &conf,
+        config(&ms, &owner, &proxied_imap(&cyrus, &owner, &ms), ""),
+    )
+    .unwrap();
+    let (ok, text) = doctor(&conf, &data);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("takes a password only over an encrypted connection")
+            && text.contains("LOGINDISABLED")
+            && text.contains("imap.security = \"starttls\""),
+        "{text}"
+    );
+    assert_no_debug_text(&text);
+    let commands = cyrus.commands();
+    assert!(
+        commands.iter().any(|c| c.ends_with(" LOGOUT")),
+        "Deskbell read the greeting and said goodbye: {commands:?}"
+    );
+    assert!(
+        !commands.iter().any(|c| c
+            .split(' ')
+            .nth(1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("LOGIN"))),
+        "no LOGIN is sent to a server that disabled it: {commands:?}"
+    );
+    assert!(
+        !commands.iter().any(|c| c.contains(ms.password())),
+        "the password never crossed the plain connection"
+    );
+    // The settings window's "Test connection" says the same.
+    let cfg = deskbell::Config::from_toml(
+        &proxied_imap(&cyrus, &owner, &ms),
+        "t",
+        Vec::<(String, String)>::new(),
+    )
+    .unwrap();
+    let r = deskbell::mail::check::imap(&cfg.imap, Some(&owner)).await;
+    assert_eq!(r.problem, deskbell::mail::check::Problem::Tls, "{r:?}");
+    assert!(
+        r.message.contains(
+            "takes a password only over an encrypted connection (it announces LOGINDISABLED)"
+        ),
+        "{r:?}"
+    );
+    assert!(
+        r.hint.as_deref().unwrap_or_default().contains("993"),
+        "{r:?}"
+    );
+    assert_no_debug_text(&format!("{} {}", r.message, r.hint.unwrap_or_default()));
+
+    // A wrong password, over IMAPS straight to Dovecot.
+    let wrong = "Not-The-Password-42";
+    let imap = ms.imap_config(&owner).replace(ms.password(), wrong);
+    std::fs::write(&conf, config(&ms, &owner, &imap, "")).unwrap();
+    let (ok, text) = doctor(&conf, &data);
+    assert!(!ok, "{text}");
+    assert!(text.contains("refused the password"), "{text}");
+    assert!(
+        text.contains("Authentication failed"),
+        "the server's own words: {text}"
+    );
+    assert!(
+        !text.contains(wrong),
+        "the password is never printed: {text}"
+    );
+    assert_no_debug_text(&text);
+}
+
+/// Starts `deskbell serve` over `conf`, its log on stderr at `DESKBELL_LOG=deskbell=info,warn`.
+fn serve(conf: &Path, data: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--config")
+        .arg(conf)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("serve")
+        .env("DESKBELL_LOG", "deskbell=info,warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Stops `serve` (SIGTERM) and returns what it logged.
+fn stop_serve(child: std::process::Child) -> String {
+    let _ = rustix::process::kill_process(
+        rustix::process::Pid::from_child(&child),
+        rustix::process::Signal::TERM,
+    );
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Waits (bounded) until the data dir holds `n` tickets.
+async fn wait_tickets(data: &Path, n: i64) -> i64 {
+    wait_count(data, "SELECT count(*) FROM tickets", n).await
+}
+
+/// Waits (bounded) until `sql` counts `n` in the data dir's database; the last count.
+async fn wait_count(data: &Path, sql: &str, n: i64) -> i64 {
+    let mut got = 0;
+    for _ in 0..150 {
+        if common::db_path(data).exists() {
+            got = common::count(data, sql);
+            if got >= n {
+                return got;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    got
+}
+
+/// An ordinary restart of the IMAP server, and a network cut, are logged as a closed
+/// connection being reopened: no rustls documentation URL, no "check imap.host", no
+/// sync-error event; and mail still arrives afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restart_is_logged_as_a_closed_connection_not_a_setup_problem() {
+    let ms = MailStack::start();
+    let owner = address("owner");
+    let visitor = address("visitor");
+    let dir = tempfile::tempdir().unwrap();
+    let (conf, data) = (dir.path().join("config.toml"), dir.path().join("data"));
+    let mail = |n: u32| {
+        format!("From: {visitor}\r\nTo: {}\r\nSubject: question {n}\r\nMessage-ID: <restart-{n}@example.test>\r\n\r\nHello {n}\r\n", support(&owner)).into_bytes()
+    };
+    let mut logs = String::new();
+
+    // 1. Over IMAPS (TLS), Dovecot restarts: rustls sees the socket close without close_notify.
+    std::fs::write(&conf, config(&ms, &owner, &ms.imap_config(&owner), "")).unwrap();
+    let child = serve(&conf, &data);
+    // Both folders have had their first pass (mail from before it is read only if it can
+    // belong to a ticket): from now on every new message is read.
+    let synced = "SELECT count(*) FROM mailbox_state WHERE folder IN ('INBOX', 'Sent')";
+    if wait_count(&data, synced, 2).await != 2 {
+        panic!("the first sync never ended: {}", stop_serve(child));
+    }
+    ms.deliver(&visitor, &support(&owner), &mail(1)).await;
+    if wait_tickets(&data, 1).await != 1 {
+        panic!("the sync runs: {}", stop_serve(child));
+    }
+    ms.restart_imap();
+    ms.deliver(&visitor, &support(&owner), &mail(2)).await;
+    let got = wait_tickets(&data, 2).await;
+    let log = stop_serve(child);
+    assert_eq!(got, 2, "mail after the restart arrives: {log}");
+    logs.push_str(&log);
+
+    // 2. Plain through a proxy that drops every connection at once.
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start(upstream, false).await;
+    std::fs::write(
+        &conf,
+        config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), ""),
+    )
+    .unwrap();
+    let child = serve(&conf, &data);
+    ms.deliver(&visitor, &support(&owner), &mail(3)).await;
+    assert_eq!(wait_tickets(&data, 3).await, 3, "the sync runs");
+    proxy.cut();
+    ms.deliver(&visitor, &support(&owner), &mail(4)).await;
+    let got = wait_tickets(&data, 4).await;
+    let log = stop_serve(child);
+    assert_eq!(got, 4, "mail after the cut arrives: {log}");
+    logs.push_str(&log);
+
+    assert!(
+        logs.matches("the server closed the connection; reconnecting")
+            .count()
+            >= 2,
+        "both hang-ups are told as such: {logs}"
+    );
+    for wrong in [
+        "docs.rs",
+        "close_notify",
+        "check imap.host",
+        "IMAP sync failed",
+        "sync_error",
+    ] {
+        assert!(!logs.contains(wrong), "{wrong:?} in the log: {logs}");
+    }
+}
+
+/// With no Sent folder when Deskbell starts, the Sent worker looks again later: once the
+/// owner has one, her replies from other mail apps are read from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_folder_made_later_is_found_and_read() {
+    use common::imap_proxy::Faults;
+    use deskbell::mail::imap::sync::{run, SyncHealth, SyncOptions, SyncState};
+    use std::sync::atomic::AtomicBool;
+    let (ms, owner, visitor, dir) = world();
+    let upstream = format!("127.0.0.1:{}", ms.get("MAILSTACK_IMAP_PORT"))
+        .parse()
+        .unwrap();
+    let proxy = ImapProxy::start_faulty(
+        upstream,
+        Faults {
+            hide_sent: std::sync::Arc::new(AtomicBool::new(true)),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let text = config(&ms, &owner, &proxied_imap(&proxy, &owner, &ms), "");
+    let (inbox, target, _) = direct(dir.path(), &text, &owner);
+    let opts = SyncOptions {
+        sent_look_again: Duration::from_millis(500),
+        ..SyncOptions::default()
+    };
+    let state = SyncHealth::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut events = inbox.subscribe();
+    let worker = tokio::spawn(run(
+        inbox.ports(),
+        inbox.mail().unwrap().clone(),
+        target,
+        opts,
+        state.clone(),
+        stopped,
+    ));
+    // A ticket from mail, so the owner's reply has something to join.
+    let question = format!("From: Ana <{visitor}>\r\nTo: {}\r\nSubject: Rye bread?\r\nMessage-ID: <late-sent-q@example.test>\r\n\r\nDo you bake rye?\r\n", support(&owner));
+    ms.deliver(&visitor, &support(&owner), question.as_bytes())
+        .await;
+    let Some(Event::TicketCreated { ticket_id, .. }) =
+        wait_event(&mut events, Duration::from_secs(15), |e| {
+            matches!(e, Event::TicketCreated { .. })
+        })
+        .await
+    else {
+        panic!("no ticket from the visitor's mail");
+    };
+    // No Sent folder is not a failure: the sync is healthy without one.
+    for _ in 0..100 {
+        if state.get() == SyncState::Ok {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(state.get(), SyncState::Ok);
+    let examined_sent = |p: &ImapProxy| {
+        p.commands()
+            .iter()
+            .any(|c| c.ends_with(" EXAMINE \"Sent\"") || c.ends_with(" EXAMINE Sent"))
+    };
+    assert!(!examined_sent(&proxy), "{:?}", proxy.commands());
+
+    // The owner makes a Sent folder (in another mail app); the worker finds it.
+    proxy.show_sent(true);
+    for _ in 0..100 {
+        if examined_sent(&proxy) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        examined_sent(&proxy),
+        "the Sent folder is looked for again: {:?}",
+        proxy.commands()
+    );
+    let own = format!(
+        "From: Rosa <{owner}>\r\nTo: {visitor}\r\nSubject: Re: Rye bread? [{ticket_id}]\r\n\
+         Message-ID: <late-sent-reply@mail.example.test>\r\nIn-Reply-To: <late-sent-q@example.test>\r\n\
+         References: <late-sent-q@example.test>\r\nDate: Wed, 25 Nov 2026 11:00:00 +0000\r\n\r\n\
+         Yes, on Fridays.\r\n"
+    );
+    ms.append(&owner, "Sent", own.as_bytes());
+    wait_event(
+        &mut events,
+        Duration::from_secs(15),
+        |e| matches!(e, Event::TicketUpdated { ticket_id: t, .. } if *t == ticket_id),
+    )
+    .await
+    .expect("the owner's reply in the new Sent folder is read");
+    assert_eq!(stored(dir.path(), "late-sent-reply@mail.example.test"), 1);
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), worker)
+        .await
+        .expect("the worker stops promptly")
+        .unwrap();
 }

@@ -17,7 +17,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "deskbell", version, about = "Email-native support inbox")]
+#[command(
+    name = "deskbell",
+    version,
+    about = "Email-native support inbox: tickets from your website, answered by email",
+    long_about = "Email-native support inbox: tickets from your website, answered by email.\n\n\
+        The contact widget on your website posts tickets to Deskbell's intake listener; each \
+        one is stored, and you are emailed about it. You answer by email or with `deskbell \
+        reply`, and the visitor's replies are read from your mailbox over IMAP and threaded \
+        back onto the ticket.\n\n\
+        `deskbell serve` runs all of it without a window: the intake listener always, sending \
+        mail when [smtp] is set, reading replies when [imap] is, and the tunnel when [tunnel] \
+        command is. The other commands work on the same data directory beside it."
+)]
 pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/deskbell/config.toml).
     #[arg(long, global = true, value_name = "FILE", env = "DESKBELL_CONFIG")]

@@ -148,7 +148,11 @@ pub fn explain(
     let (message, hint) = match problem {
         Problem::Ok => (format!("{what}: logged in to {server}"), None),
         Problem::WrongPassword => (
-            format!("{server} refused the username or password"),
+            if detail.trim().is_empty() {
+                format!("{server} refused the username or password")
+            } else {
+                format!("{server} refused the username or password (it said: {detail})")
+            },
             Some(if gmail {
                 "Gmail needs an app password, not your normal password: Google Account → \
                  Security → 2-Step Verification → App passwords. Create one for Deskbell and \
@@ -293,7 +297,8 @@ pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
                 ImapError::Timeout { .. } => Problem::Timeout,
                 ImapError::CaFile { .. }
                 | ImapError::NoFolder { .. }
-                | ImapError::Protocol { .. } => Problem::Other,
+                | ImapError::Protocol { .. }
+                | ImapError::Closed { .. } => Problem::Other,
             };
             let detail = match &e {
                 ImapError::UntrustedCertificate { detail, .. }
@@ -302,7 +307,16 @@ pub async fn imap(account: &Account, owner_email: Option<&str>) -> CheckReport {
                 ImapError::Unreachable { source, .. } => source.to_string(),
                 other => other.to_string(),
             };
-            report(problem, &detail)
+            let mut r = report(problem, &detail);
+            if let ImapError::LoginNeedsTls { said, .. } = &e {
+                // No secure connection failed: the server wants one before any password.
+                r.message =
+                    format!("{server} takes a password only over an encrypted connection ({said})");
+                r.hint = Some(format!(
+                    "Choose TLS or STARTTLS for this server: {IMAP_PORTS}."
+                ));
+            }
+            r
         }
     }
 }

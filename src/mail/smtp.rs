@@ -167,11 +167,18 @@ fn classify(e: lettre::transport::smtp::Error, server: &str, doing: &str) -> Smt
     let code = e.status().map(|c| c.to_string());
     let detail = e.to_string();
     let (class, summary) = if let Some(code) = code.as_deref().filter(|c| c.starts_with("53")) {
+        // lettre keeps the server's reply text as the error's source: the owner reads it.
+        let said = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| format!(", it said: {}", s.trim()))
+            .unwrap_or_default();
         (
             Class::Account,
             format!(
-                "{server} refused the username or password ({code}). For Gmail, use an app \
-                 password (Google Account → Security → App passwords), not your normal password"
+                "{server} refused the username or password ({code}{said}). For Gmail, use an \
+                 app password (Google Account → Security → App passwords), not your normal \
+                 password"
             ),
         )
     } else if e.is_permanent() {

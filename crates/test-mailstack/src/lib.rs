@@ -10,7 +10,7 @@
 //!   way the stack is tied to this process (`--owner-pid`), so it also stops if a test dies;
 //! - reading the instance's `env` file (ports, CA, password: [`MailStack::get`]);
 //! - Deskbell config snippets for sending and reading as a user ([`MailStack::smtp_config`],
-//!   [`MailStack::imap_config`]);
+//!   [`MailStack::smtps_config`], [`MailStack::imap_config`]);
 //! - driving the stack (stop/start Postfix, restart Dovecot, set a folder's UIDVALIDITY);
 //! - putting mail in (Postfix's injection port: [`MailStack::deliver`]; IMAP APPEND:
 //!   [`MailStack::append`]) and reading it back over IMAPS, with the two Python helpers kept
@@ -124,6 +124,16 @@ impl MailStack {
         format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{owner}\"\npassword = \"{password}\"\nca_file = \"{}\"\n",
             self.get("MAILSTACK_SUBMISSION_PORT"),
+            self.get("MAILSTACK_CA"),
+        )
+    }
+
+    /// Deskbell config lines for sending as `owner` through the SMTPS port (implicit TLS from
+    /// the first byte, like Gmail's 465).
+    pub fn smtps_config(&self, owner: &str, password: &str) -> String {
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"tls\"\nusername = \"{owner}\"\npassword = \"{password}\"\nca_file = \"{}\"\n",
+            self.get("MAILSTACK_SMTPS_PORT"),
             self.get("MAILSTACK_CA"),
         )
     }

@@ -1,10 +1,13 @@
 //! Opening an authenticated IMAP session: TCP, then TLS from the first byte (`tls`, Gmail
 //! 993), STARTTLS (`starttls`, RFC 3501 §6.2.1), or nothing (`plain`, loopback only — the
 //! test servers). Roots are Mozilla's (webpki-roots) plus an optional `ca_file`. Every failure
-//! becomes an [`ImapError`] that says which part failed.
+//! becomes an [`ImapError`] that says which part failed. On a plain connection a server that
+//! announces `LOGINDISABLED` (RFC 3501 §6.2.3, Cyrus before TLS) is never sent LOGIN.
 
+use super::words::{server_words, wants_tls};
 use super::ImapError;
 use crate::config::{is_loopback_host, Account, Security};
+use async_imap::imap_proto::{self, Response};
 use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -108,20 +111,41 @@ pub async fn connect(t: &Target) -> Result<Session, ImapError> {
             greeting(&mut client, &server).await?;
             step(&server, client.run_command_and_check_ok("STARTTLS", None))
                 .await?
-                .map_err(|e| ImapError::tls(&server, StartTlsRefused(e)))?;
+                .map_err(|e| ImapError::tls(&server, refused_starttls(e)))?;
             Box::new(tls(t, client.into_inner()).await?)
         }
     };
     let mut client = async_imap::Client::new(stream);
-    if t.security != Security::Starttls {
-        greeting(&mut client, &server).await?;
+    let greeted = if t.security != Security::Starttls {
+        greeting(&mut client, &server).await?
+    } else {
+        None
+    };
+    // On a plain connection a server may refuse passwords outright (Cyrus's default): it
+    // announces LOGINDISABLED, and a client must not send LOGIN at all (the password would
+    // cross the wire for nothing). Under TLS servers drop it; if one kept it, its NO says why.
+    if t.security == Security::Plain {
+        let disabled = match greeted {
+            Some(d) => d,
+            None => asks_login_disabled(&mut client, &server).await?,
+        };
+        if disabled {
+            let _ = step(&server, client.run_command_and_check_ok("LOGOUT", None)).await;
+            return Err(ImapError::LoginNeedsTls {
+                server,
+                said: "it announces LOGINDISABLED".into(),
+            });
+        }
     }
     match step(&server, client.login(&t.user, t.password.expose())).await? {
         Ok(session) => Ok(session),
         Err((async_imap::error::Error::No(detail), _)) => {
             let said = server_words(&detail);
             if wants_tls(&said) && t.security == Security::Plain {
-                return Err(ImapError::LoginNeedsTls { server, said });
+                return Err(ImapError::LoginNeedsTls {
+                    server,
+                    said: format!("it said: {said}"),
+                });
             }
             Err(ImapError::Login {
                 server,
@@ -139,10 +163,12 @@ async fn step<F: std::future::Future>(server: &str, f: F) -> Result<F::Output, I
     })
 }
 
+/// Reads the greeting; returns whether its capability list (if it has one) says
+/// `LOGINDISABLED`.
 async fn greeting<T: Io>(
     client: &mut async_imap::Client<T>,
     server: &str,
-) -> Result<(), ImapError> {
+) -> Result<Option<bool>, ImapError> {
     // A server that says nothing is usually a TLS port spoken to in plain text.
     let read = timeout(GREETING, client.read_response())
         .await
@@ -153,12 +179,55 @@ async fn greeting<T: Io>(
             )
         })?;
     match read {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(ImapError::protocol(
-            server,
-            "the server closed the connection before greeting",
-        )),
+        Ok(Some(r)) => Ok(match r.parsed() {
+            Response::Data {
+                outcome:
+                    imap_proto::Outcome {
+                        code: Some(imap_proto::ResponseCode::Capabilities(caps)),
+                        ..
+                    },
+                ..
+            } => Some(login_disabled(caps)),
+            _ => None,
+        }),
+        Ok(None) => Err(ImapError::Closed {
+            server: server.to_string(),
+        }),
         Err(e) => Err(tls_or_protocol(server, e)),
+    }
+}
+
+/// Asks for the capabilities (`CAPABILITY`) and says whether they hold `LOGINDISABLED`.
+async fn asks_login_disabled<T: Io>(
+    client: &mut async_imap::Client<T>,
+    server: &str,
+) -> Result<bool, ImapError> {
+    use tokio::io::AsyncWriteExt;
+    // async-imap runs only its own commands before login; this one is written on the stream
+    // with a tag of ours (the library has nothing buffered between its commands).
+    const TAG: &str = "dbcap";
+    let stream = client.get_mut();
+    step(server, async {
+        stream
+            .write_all(format!("{TAG} CAPABILITY\r\n").as_bytes())
+            .await?;
+        stream.flush().await
+    })
+    .await?
+    .map_err(|e| tls_or_protocol(server, e))?;
+    let mut disabled = false;
+    loop {
+        let r = step(server, client.read_response())
+            .await?
+            .map_err(|e| tls_or_protocol(server, e))?
+            .ok_or_else(|| ImapError::Closed {
+                server: server.to_string(),
+            })?;
+        match r.parsed() {
+            Response::Capabilities(caps) => disabled |= login_disabled(caps),
+            Response::Done { tag, .. } if tag.0 == TAG => return Ok(disabled),
+            _ => {}
+        }
     }
 }
 
@@ -203,7 +272,7 @@ async fn tls(
 fn tls_or_protocol(server: &str, e: std::io::Error) -> ImapError {
     let server = server.to_string();
     let verdict = match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        Some(rustls::Error::InvalidCertificate(c)) => Some(format!("{c:?}")),
+        Some(rustls::Error::InvalidCertificate(c)) => Some(c.to_string()),
         _ => None,
     };
     let is_tls = e
@@ -220,81 +289,28 @@ fn tls_or_protocol(server: &str, e: std::io::Error) -> ImapError {
             server,
             source: Box::new(e),
         },
-        None => ImapError::Protocol {
-            server,
-            source: Box::new(e),
-        },
+        None => ImapError::protocol(&server, e),
     }
 }
 
-/// The server answered STARTTLS with NO or BAD (the cause keeps the server's words).
+/// The server answered STARTTLS with NO or BAD (in the server's words).
 #[derive(Debug, thiserror::Error)]
 #[error("the server refused STARTTLS: {0}")]
-struct StartTlsRefused(#[source] async_imap::error::Error);
+struct StartTlsRefused(String);
 
-/// What the server said in a refusal, without the library's debug dress: async-imap reports
-/// a `NO` as `code: Some(..), info: Some("text")`; the owner sees `text` (and the code's
-/// name when there is no text).
-pub(crate) fn server_words(detail: &str) -> String {
-    let info = detail
-        .split_once("info: Some(\"")
-        .and_then(|(_, rest)| rest.rsplit_once("\")"))
-        .map(|(text, _)| text.replace("\\\"", "\"").replace("\\\\", "\\"));
-    let code = detail
-        .split_once("code: Some(")
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(code, _)| {
-            code.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_string()
-        });
-    match (info.filter(|i| !i.trim().is_empty()), code) {
-        (Some(info), _) => info.trim().to_string(),
-        (None, Some(code)) if !code.is_empty() => code,
-        _ if detail.contains("code:") => "no reason given".to_string(),
-        _ => detail.trim().to_string(),
+fn refused_starttls(e: async_imap::error::Error) -> StartTlsRefused {
+    match &e {
+        async_imap::error::Error::No(d) | async_imap::error::Error::Bad(d) => {
+            StartTlsRefused(server_words(d))
+        }
+        _ => StartTlsRefused(e.to_string()),
     }
 }
 
-/// Whether a refusal says the server takes a password only over an encrypted connection
-/// (Cyrus: "Login only available under a layer"; RFC 5530's PRIVACYREQUIRED; LOGINDISABLED).
-fn wants_tls(said: &str) -> bool {
-    let l = said.to_ascii_lowercase();
-    [
-        "under a layer",
-        "privacyrequired",
-        "logindisabled",
-        "plaintext",
-        "requires tls",
-        "starttls",
-        "encrypt",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
-}
-
-#[cfg(test)]
-mod words_tests {
-    use super::{server_words, wants_tls};
-
-    #[test]
-    fn a_refusal_reads_as_the_servers_words() {
-        assert_eq!(
-            server_words(r#"code: None, info: Some("Login only available under a layer")"#),
-            "Login only available under a layer"
-        );
-        assert_eq!(
-            server_words(
-                r#"code: Some(Alert), info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#
-            ),
-            "[AUTHENTICATIONFAILED] Authentication failed."
-        );
-        assert_eq!(server_words("code: Some(Alert), info: None"), "Alert");
-        assert_eq!(server_words("code: None, info: None"), "no reason given");
-        assert_eq!(server_words("plain words"), "plain words");
-        assert!(wants_tls("Login only available under a layer"));
-        assert!(wants_tls(
-            "[PRIVACYREQUIRED] Plaintext authentication disallowed"
-        ));
-        assert!(!wants_tls("[AUTHENTICATIONFAILED] Authentication failed."));
-    }
+/// Whether a capability list (the greeting's `[CAPABILITY …]` or a `CAPABILITY` answer)
+/// holds `LOGINDISABLED`: LOGIN must not be sent on this connection (RFC 3501 §6.2.3).
+fn login_disabled(caps: &[imap_proto::Capability<'_>]) -> bool {
+    caps.iter().any(
+        |c| matches!(c, imap_proto::Capability::Atom(a) if a.eq_ignore_ascii_case("LOGINDISABLED")),
+    )
 }

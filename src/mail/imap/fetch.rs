@@ -54,7 +54,9 @@ pub async fn fetch(
             .read_response()
             .await
             .map_err(|e| ImapError::protocol(server, e))?
-            .ok_or_else(|| ImapError::protocol(server, "connection closed during FETCH"))?;
+            .ok_or_else(|| ImapError::Closed {
+                server: server.to_string(),
+            })?;
         match resp.parsed() {
             Response::Fetch(_, attrs) => {
                 if let Some(f) = fetched(attrs) {

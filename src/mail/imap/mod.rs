@@ -10,6 +10,7 @@ mod folders;
 mod health;
 pub mod plan;
 pub mod sync;
+mod words;
 
 pub use connect::{connect, Session, Target};
 
@@ -58,21 +59,28 @@ pub enum ImapError {
         #[source]
         source: std::io::Error,
     },
+    /// `detail` is what the server said, in its own words (`words::server_words`).
     #[error(
-        "the IMAP server {server} refused the login for {user} (it said: {detail}); check the \
-         password (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
+        "the IMAP server {server} refused the password for {user} (it said: {detail}); check \
+         the password (for Gmail: an app password, with IMAP enabled in Gmail's settings)"
     )]
     Login {
         server: String,
         user: String,
         detail: String,
     },
-    /// The server takes a password only over TLS, and the connection is plain.
+    /// The server takes a password only over TLS, and the connection is plain: it announced
+    /// `LOGINDISABLED` (RFC 3501 §6.2.3, so LOGIN is never sent) or refused the LOGIN saying
+    /// so. `said` is how we know: `it announces LOGINDISABLED` or `it said: …`.
     #[error(
-        "the IMAP server {server} takes a password only over an encrypted connection (it \
-         said: {said}); set imap.security = \"starttls\" (port 143) or \"tls\" (port 993)"
+        "the IMAP server {server} takes a password only over an encrypted connection ({said}); \
+         set imap.security = \"starttls\" (port 143) or \"tls\" (port 993)"
     )]
     LoginNeedsTls { server: String, said: String },
+    /// The server (or something between) ended a connection that had worked: a restart, an
+    /// idle connection dropped. Reconnecting is the whole fix, so no setting is blamed.
+    #[error("the IMAP server {server} closed the connection")]
+    Closed { server: String },
     #[error("the IMAP server {server} has no folder {folder}")]
     NoFolder { server: String, folder: String },
     #[error("the IMAP connection to {server} failed: {source}")]
@@ -93,14 +101,25 @@ impl ImapError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Unreachable { .. } | Self::Timeout { .. } | Self::Protocol { .. }
+            Self::Unreachable { .. }
+                | Self::Timeout { .. }
+                | Self::Protocol { .. }
+                | Self::Closed { .. }
         )
     }
 
+    /// A failure while talking to the server. A connection the other side ended becomes
+    /// [`ImapError::Closed`]; a `NO`/`BAD` answer keeps only the server's words (async-imap
+    /// words it as `code: None, info: Some("…")`, which no owner should read).
     pub(crate) fn protocol(server: &str, e: impl Into<Cause>) -> Self {
+        let source: Cause = e.into();
+        let server = server.to_string();
+        if words::is_closed(&*source) {
+            return Self::Closed { server };
+        }
         Self::Protocol {
-            server: server.to_string(),
-            source: e.into(),
+            server,
+            source: words::plain(source),
         }
     }
 

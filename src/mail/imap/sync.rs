@@ -10,7 +10,11 @@
 //! - a UIDVALIDITY change rescans from the day the folder was last in sync; the importer's
 //!   dedupe (Message-ID + raw hash) keeps that from storing anything twice;
 //! - IDLE (RFC 2177) is re-issued before 29 minutes; without IDLE the folder is polled;
-//!   failures reconnect with exponential backoff and jitter.
+//!   failures reconnect with exponential backoff and jitter;
+//! - the server hanging up (a restart, a cut) is a reconnect, logged as one, not a sync error,
+//!   unless it happens more than `QUIET_RECONNECTS` (3) times in a row;
+//! - with no `\Sent` folder the Sent worker holds no connection and looks again every
+//!   `sent_look_again`, so a folder made later is found.
 //!
 //! A worker: it runs on the inbox's [`Ports`] and the [`MailSettings`] it is handed, not on
 //! the `Inbox` itself.
@@ -44,6 +48,9 @@ pub struct SyncOptions {
     /// The first reconnect delay; each failure doubles it up to `retry_max`.
     pub retry_first: Duration,
     pub retry_max: Duration,
+    /// With no `\Sent` folder on the server, its worker looks again this often (the owner may
+    /// create one later, in another mail app).
+    pub sent_look_again: Duration,
 }
 
 impl Default for SyncOptions {
@@ -54,6 +61,7 @@ impl Default for SyncOptions {
             poll: Duration::from_secs(60),
             retry_first: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
+            sent_look_again: Duration::from_secs(10 * 60),
         }
     }
 }
@@ -139,34 +147,89 @@ async fn watch_folder(
     health: &SyncHealth,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut failures: u32 = 0;
+    let mut streak = Streak::default();
+    let mut told_no_sent = false;
     loop {
         if *stop.borrow() {
             return;
         }
-        match session(on, target, role, opts, health, &mut stop, &mut failures).await {
-            Ok(()) => return,
+        let delay = match session(on, target, role, opts, health, &mut stop, &mut streak).await {
+            Ok(Ended::Stopped) => return,
+            Ok(Ended::NoSent) => {
+                if !told_no_sent {
+                    tracing::info!(server = %target.server(), "no \\Sent folder: the owner's replies from other mail apps are not read until there is one");
+                    told_no_sent = true;
+                }
+                // Not a failure, and nothing to wait on: the sync is as healthy as INBOX.
+                health.set(role, SyncState::Off);
+                opts.sent_look_again
+            }
             Err(e) => {
-                failures = failures.saturating_add(1);
-                let reason = e.to_string();
-                tracing::warn!(folder = role.label(), failures, error = %reason, "IMAP sync failed; retrying");
-                health.set(role, SyncState::Error(reason.clone()));
-                on.ports.emit(Event::SyncError {
-                    folder: role.label().to_string(),
-                    reason,
-                });
+                streak.failures = streak.failures.saturating_add(1);
+                let failures = streak.failures;
+                if let Some(note) = reconnect_note(&e, streak) {
+                    // An ordinary hang-up (a server restart, a dropped idle connection): say
+                    // so, and keep the owner's status calm unless it keeps happening.
+                    tracing::info!(folder = role.label(), server = %target.server(), failures, "{note}");
+                    health.set(role, SyncState::Connecting);
+                } else {
+                    let reason = e.to_string();
+                    tracing::warn!(folder = role.label(), failures, error = %reason, "IMAP sync failed; retrying");
+                    health.set(role, SyncState::Error(reason.clone()));
+                    on.ports.emit(Event::SyncError {
+                        folder: role.label().to_string(),
+                        reason,
+                    });
+                }
                 // A password or TLS problem will not fix itself: wait long, not in a tight loop.
-                let delay = if e.is_transient() {
+                if e.is_transient() {
                     backoff(opts, failures, &*on.ports.random)
                 } else {
                     opts.retry_max
-                };
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
-                    _ = stop.changed() => return,
                 }
             }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return,
         }
+    }
+}
+
+/// A folder worker's run of failed connections since the last one that worked.
+#[derive(Debug, Clone, Copy, Default)]
+struct Streak {
+    failures: u32,
+    /// Whether a connection of this worker has ever worked (so host, port and password are
+    /// right, and a refused connection means the server is down or restarting).
+    worked: bool,
+}
+
+/// How a session ended without an error.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    Stopped,
+    /// The server marks no `\Sent` folder (yet).
+    NoSent,
+}
+
+/// Hang-ups in a row that are only logged before they count as a sync error.
+const QUIET_RECONNECTS: u32 = 3;
+
+/// The log line for a failure that is an ordinary hang-up or a restart in progress, or `None`
+/// when the failure is one to report (warning, sync error) with its own words.
+fn reconnect_note(e: &SyncError, streak: Streak) -> Option<&'static str> {
+    if streak.failures > QUIET_RECONNECTS {
+        return None;
+    }
+    match e {
+        SyncError::Imap(ImapError::Closed { .. }) => {
+            Some("the server closed the connection; reconnecting")
+        }
+        SyncError::Imap(ImapError::Unreachable { .. }) if streak.worked => {
+            Some("the server does not accept connections yet (restarting?); reconnecting")
+        }
+        _ => None,
     }
 }
 
@@ -190,30 +253,35 @@ async fn session(
     opts: &SyncOptions,
     health: &SyncHealth,
     stop: &mut watch::Receiver<bool>,
-    failures: &mut u32,
-) -> Result<(), SyncError> {
+    streak: &mut Streak,
+) -> Result<Ended, SyncError> {
     let server = target.server();
     let mut s = connect(target).await?;
     let (idle, gmail) = capabilities(&mut s, &server).await?;
     let folder = match role {
         Role::Inbox => "INBOX".to_string(),
+        // Looked up on every connection: a folder made since the last one is found.
         Role::Sent => match sent_folder(&mut s, &server).await? {
             Some(f) => f,
             None => {
-                tracing::info!("no \\Sent folder on {server}: the owner's replies from other mail apps are not read");
+                // No connection is held for nothing (Gmail allows ~15 per account).
                 let _ = s.logout().await;
-                let _ = stop.wait_for(|s| *s).await;
-                return Ok(());
+                streak.worked = true;
+                streak.failures = 0;
+                return Ok(Ended::NoSent);
             }
         },
     };
     loop {
         pass_on(on, &mut s, &server, &folder, gmail, opts).await?;
-        *failures = 0;
+        *streak = Streak {
+            failures: 0,
+            worked: true,
+        };
         health.set(role, SyncState::Ok);
         if *stop.borrow() {
             let _ = s.logout().await;
-            return Ok(());
+            return Ok(Ended::Stopped);
         }
         if idle {
             // News that reaches the client before the server's "+ idling" lands in the
@@ -445,6 +513,41 @@ mod tests {
                 assert!(seen.len() > 1, "jitter spreads retries: {seen:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_hang_up_is_a_reconnect_and_a_setup_problem_is_not() {
+        let server = || "imap.example:993".to_string();
+        let closed = SyncError::from(ImapError::Closed { server: server() });
+        let refused = SyncError::from(ImapError::Unreachable {
+            server: server(),
+            source: std::io::ErrorKind::ConnectionRefused.into(),
+        });
+        let login = SyncError::from(ImapError::Login {
+            server: server(),
+            user: "rosa".into(),
+            detail: "[AUTHENTICATIONFAILED] Authentication failed.".into(),
+        });
+        let after = |failures| Streak {
+            failures,
+            worked: true,
+        };
+        let note = reconnect_note(&closed, after(1)).unwrap();
+        assert_eq!(note, "the server closed the connection; reconnecting");
+        assert!(reconnect_note(&refused, after(2))
+            .unwrap()
+            .ends_with("reconnecting"));
+        // Never connected: the host or port may be wrong, and the error says so.
+        let first = Streak {
+            failures: 1,
+            worked: false,
+        };
+        assert_eq!(reconnect_note(&refused, first), None);
+        assert!(refused.to_string().contains("check imap.host"));
+        assert_eq!(reconnect_note(&login, after(1)), None);
+        // It keeps happening: reported as a sync error after all.
+        assert_eq!(reconnect_note(&closed, after(QUIET_RECONNECTS + 1)), None);
+        assert!(closed.is_transient());
     }
 
     #[test]
