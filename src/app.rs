@@ -46,6 +46,8 @@ pub struct Deskbell {
     outbox: Option<JoinHandle<()>>,
     sync: Option<JoinHandle<()>>,
     waker: JoinHandle<()>,
+    /// The daily backup (`crate::backup::run_daily`), unless `[backup] keep = 0`.
+    backups: Option<JoinHandle<()>>,
     /// The store watcher's thread (see `inbox::spawn_store_watch`).
     watch: Option<std::thread::JoinHandle<()>>,
     sync_health: SyncHealth,
@@ -113,6 +115,17 @@ impl Deskbell {
             inbox.ports(),
             stop.subscribe(),
         ));
+        // The daily backup ([backup]; keep = 0 turns it off).
+        let backups = (config.backup.keep > 0).then(|| {
+            tokio::spawn(crate::backup::run_daily(
+                data_dir.to_path_buf(),
+                config.backup.dir_for(data_dir),
+                config.backup.keep as usize,
+                crate::backup::FIRST_LOOK,
+                Arc::new(SystemClock),
+                stop.subscribe(),
+            ))
+        });
         // Work another process queued in the same store (the CLI beside `serve`) starts at once.
         let watch = crate::inbox::spawn_store_watch(inbox.ports(), stop.subscribe());
         let sync_health = SyncHealth::default();
@@ -161,6 +174,7 @@ impl Deskbell {
             sync,
             waker,
             watch,
+            backups,
             sync_health,
             tunnel,
         })
@@ -208,6 +222,9 @@ impl Deskbell {
             let _ = sync.await;
         }
         let _ = self.waker.await;
+        if let Some(backups) = self.backups {
+            let _ = backups.await;
+        }
         if let Some(watch) = self.watch {
             let _ = tokio::task::spawn_blocking(move || watch.join()).await;
         }

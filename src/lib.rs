@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod backoff;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod domain;

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Command names are a stable surface (README, "Command line":
 //! scripts and the tests use them); add to them freely, rename nothing.
 
+mod backup;
 mod demo;
 mod doctor;
 mod mail;
@@ -91,6 +92,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy everything a restore needs (the tickets, their threads and files, the websites,
+    /// the install key) into one file, while Deskbell runs. Passwords stay in the keychain.
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into the data directory: it must be empty unless --force, which moves
+    /// what is there into a `replaced-…` folder first. Stop Deskbell before restoring.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every ticket with its thread as JSON, or one row per ticket as CSV (README, "Export").
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: backup::Format,
+        /// Write here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 pub struct Setup {
@@ -148,6 +173,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Block { address, json } => tickets::block(&ctx, &address, true, json).await,
         Command::Unblock { address, json } => tickets::block(&ctx, &address, false, json).await,
         Command::Blocked { json } => tickets::blocked(&ctx, json).await,
+        Command::Backup { file, json } => backup::backup(&ctx, &file, json),
+        Command::Restore { file, force, json } => backup::restore(&ctx, &file, force, json),
+        Command::Export { format, out } => backup::export(&ctx, format, out).await,
     }
 }
 

@@ -9,7 +9,9 @@
 use super::ConfigError;
 
 /// The sections a variable may set; the other `DESKBELL_*` variables are not config keys.
-const SECTIONS: &[&str] = &["owner", "intake", "smtp", "imap", "mail", "store", "tunnel"];
+const SECTIONS: &[&str] = &[
+    "owner", "intake", "smtp", "imap", "mail", "store", "tunnel", "backup",
+];
 
 /// Set by Deskbell for its tunnel program (`crate::tunnel`), not a config key: a `deskbell`
 /// run from the tunnel's script must not refuse it as an unknown `intake.url`.

@@ -19,7 +19,7 @@ mod validate;
 pub use account::{Account, Preset, Security};
 pub use paths::{default_config_file, default_data_dir};
 pub use sections::{
-    CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
+    Backup, CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
 };
 pub use validate::is_loopback_host;
 
@@ -56,6 +56,7 @@ pub struct Config {
     pub mail: Mail,
     pub store: StoreConfig,
     pub tunnel: Tunnel,
+    pub backup: Backup,
 }
 
 impl std::fmt::Debug for Config {
@@ -68,6 +69,7 @@ impl std::fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("store", &self.store)
             .field("tunnel", &self.tunnel)
+            .field("backup", &self.backup)
             .finish()
     }
 }

@@ -217,6 +217,30 @@ pub enum CommitSetting {
 /// `[tunnel]`: a program Deskbell runs beside itself to make the intake listener public.
 /// Its arguments may hold a secret (`cloudflared tunnel run --token …`), so `Debug` and the
 /// logs show the program's name only.
+/// `[backup]`: the daily backups (`crate::backup`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Backup {
+    /// Where the daily backups go (default `backups` in the data directory). A folder your
+    /// file sync copies off the machine is a good choice.
+    pub dir: Option<std::path::PathBuf>,
+    /// How many daily backups to keep (newest first); 0 turns daily backups off.
+    pub keep: u32,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Self { dir: None, keep: 7 }
+    }
+}
+
+impl Backup {
+    /// The folder of the daily backups for the store in `data_dir`.
+    pub fn dir_for(&self, data_dir: &std::path::Path) -> std::path::PathBuf {
+        self.dir.clone().unwrap_or_else(|| data_dir.join("backups"))
+    }
+}
+
 #[derive(Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Tunnel {

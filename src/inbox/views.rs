@@ -97,3 +97,14 @@ impl Inbox {
         })
     }
 }
+
+impl Inbox {
+    /// Every ticket with its thread, for `deskbell export` (see [`crate::store::export`]).
+    pub async fn export(&self) -> Result<crate::store::export::Export> {
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .read(move |c| crate::store::export::export(c, now))
+            .await?)
+    }
+}

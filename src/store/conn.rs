@@ -9,18 +9,24 @@ use std::time::Duration;
 pub const DB_FILE: &str = "deskbell.sqlite3";
 
 /// The embedded, numbered migrations. Append only.
+const SCRIPTS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_desktop.sql"),
+    include_str!("../../migrations/0003_mailbox_sync.sql"),
+    include_str!("../../migrations/0004_send_budget.sql"),
+    include_str!("../../migrations/0005_snooze.sql"),
+    include_str!("../../migrations/0006_triage.sql"),
+    include_str!("../../migrations/0007_list_indexes.sql"),
+    include_str!("../../migrations/0008_ticket_search.sql"),
+];
+
+/// The embedded migrations, for `rusqlite_migration`.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../migrations/0001_init.sql")),
-        M::up(include_str!("../../migrations/0002_desktop.sql")),
-        M::up(include_str!("../../migrations/0003_mailbox_sync.sql")),
-        M::up(include_str!("../../migrations/0004_send_budget.sql")),
-        M::up(include_str!("../../migrations/0005_snooze.sql")),
-        M::up(include_str!("../../migrations/0006_triage.sql")),
-        M::up(include_str!("../../migrations/0007_list_indexes.sql")),
-        M::up(include_str!("../../migrations/0008_ticket_search.sql")),
-    ])
+    Migrations::new(SCRIPTS.iter().map(|s| M::up(s)).collect())
 }
+
+/// The store version (`PRAGMA user_version`) the latest migration leaves.
+pub const LATEST_VERSION: i64 = SCRIPTS.len() as i64;
 
 /// WAL (readers never block the writer), `synchronous=FULL` (a 201 survives power loss),
 /// foreign keys on, and a busy timeout so the CLI and a running `serve` can share the file.

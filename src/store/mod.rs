@@ -11,6 +11,7 @@ pub mod canned;
 mod checkpoint;
 mod conn;
 pub mod events;
+pub mod export;
 pub mod filter;
 pub mod inbound;
 pub mod listing;
@@ -26,7 +27,7 @@ pub mod tickets;
 pub mod triage;
 mod writer;
 
-pub use conn::{migrations, open_connection, DB_FILE};
+pub use conn::{migrations, open_connection, DB_FILE, LATEST_VERSION};
 pub use writer::CommitMode;
 
 use rusqlite::Connection;
