@@ -48,6 +48,8 @@ pub struct Deskbell {
     waker: JoinHandle<()>,
     /// The daily backup (`crate::backup::run_daily`), unless `[backup] keep = 0`.
     backups: Option<JoinHandle<()>>,
+    /// Copies of sent mail for Sent (`mail::imap::sent_copy`), when `[mail] save_sent` says so.
+    sent_copies: Option<JoinHandle<()>>,
     /// The store watcher's thread (see `inbox::spawn_store_watch`).
     watch: Option<std::thread::JoinHandle<()>>,
     sync_health: SyncHealth,
@@ -130,10 +132,19 @@ impl Deskbell {
         let watch = crate::inbox::spawn_store_watch(inbox.ports(), stop.subscribe());
         let sync_health = SyncHealth::default();
         let imap_set = config.imap.host.is_some() || config.imap.preset.is_some();
+        let mut sent_copies = None;
         let sync = match (imap_set, inbox.mail()) {
             (true, Some(m)) => {
                 let target =
                     crate::mail::imap::Target::from_account(&config.imap, Some(&m.owner_email))?;
+                // Copies in Sent where the SMTP server makes none ([mail] save_sent).
+                if m.save_sent {
+                    sent_copies = Some(tokio::spawn(crate::mail::imap::sent_copy::run(
+                        inbox.ports(),
+                        target.clone(),
+                        stop.subscribe(),
+                    )));
+                }
                 Some(tokio::spawn(crate::mail::imap::sync::run(
                     inbox.ports(),
                     m.clone(),
@@ -175,6 +186,7 @@ impl Deskbell {
             waker,
             watch,
             backups,
+            sent_copies,
             sync_health,
             tunnel,
         })
@@ -224,6 +236,9 @@ impl Deskbell {
         let _ = self.waker.await;
         if let Some(backups) = self.backups {
             let _ = backups.await;
+        }
+        if let Some(copies) = self.sent_copies {
+            let _ = copies.await;
         }
         if let Some(watch) = self.watch {
             let _ = tokio::task::spawn_blocking(move || watch.join()).await;

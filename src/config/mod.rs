@@ -19,7 +19,7 @@ mod validate;
 pub use account::{Account, Preset, Security};
 pub use paths::{default_config_file, default_data_dir};
 pub use sections::{
-    Backup, CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
+    Backup, SaveSent, CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
 };
 pub use validate::is_loopback_host;
 

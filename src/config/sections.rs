@@ -152,6 +152,21 @@ pub struct Mail {
     pub idle_refresh_minutes: u32,
     /// Without IDLE, the mailbox is checked this often.
     pub poll_seconds: u32,
+    /// Whether Deskbell files a copy of what it sends to visitors in the `\Sent` folder
+    /// (over IMAP): `auto` does where the SMTP server does not (Gmail and Outlook do).
+    pub save_sent: SaveSent,
+}
+
+/// `[mail] save_sent`.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SaveSent {
+    /// Never on Gmail's or Outlook's servers (they file SMTP-sent mail themselves), always
+    /// elsewhere.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Default for Mail {
@@ -172,11 +187,35 @@ impl Default for Mail {
             first_sync_days: 30,
             idle_refresh_minutes: 25,
             poll_seconds: 60,
+            save_sent: SaveSent::Auto,
         }
     }
 }
 
 impl Mail {
+    /// Whether to file copies in Sent for mail sent through `smtp` (see [`SaveSent`]).
+    pub fn saves_sent(&self, smtp: &crate::config::Account) -> bool {
+        match self.save_sent {
+            SaveSent::Always => true,
+            SaveSent::Never => false,
+            SaveSent::Auto => {
+                let host = smtp
+                    .host_or_preset("smtp.gmail.com")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let files_itself = [
+                    "gmail.com",
+                    "googlemail.com",
+                    "outlook.com",
+                    "office365.com",
+                ];
+                !files_itself
+                    .iter()
+                    .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+            }
+        }
+    }
+
     /// Which mail may start a ticket: `new_tickets`, else what `tickets_from_email` meant.
     pub fn new_tickets(&self) -> NewTickets {
         self.new_tickets.unwrap_or(match self.tickets_from_email {

@@ -92,6 +92,7 @@ pub struct Inbox {
     mail: Option<Arc<MailSettings>>,
     outbox_wake: Arc<Notify>,
     snooze_wake: Arc<Notify>,
+    sent_copy_wake: Arc<Notify>,
 }
 
 impl Inbox {
@@ -107,6 +108,7 @@ impl Inbox {
             mail: None,
             outbox_wake: Arc::new(Notify::new()),
             snooze_wake: Arc::new(Notify::new()),
+            sent_copy_wake: Arc::new(Notify::new()),
         }
     }
 

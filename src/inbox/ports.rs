@@ -23,6 +23,8 @@ pub struct Ports {
     pub(crate) outbox_wake: Arc<Notify>,
     /// Notified whenever a snooze is set or ended (the waker re-reads its next wake time).
     pub(crate) snooze_wake: Arc<Notify>,
+    /// Notified whenever a sent mail's copy for Sent is due (`mail::imap::sent_copy`).
+    pub(crate) sent_copy_wake: Arc<Notify>,
 }
 
 impl Ports {
@@ -43,6 +45,7 @@ impl Inbox {
             events: self.events.clone(),
             outbox_wake: self.outbox_wake.clone(),
             snooze_wake: self.snooze_wake.clone(),
+            sent_copy_wake: self.sent_copy_wake.clone(),
         }
     }
 }

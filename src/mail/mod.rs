@@ -49,6 +49,8 @@ pub struct MailSettings {
     pub max_age: chrono::Duration,
     pub account_pause: std::time::Duration,
     pub retry_first_seconds: f64,
+    /// File a copy of each mail to a visitor in `\Sent` (`[mail] save_sent`).
+    pub save_sent: bool,
 }
 
 impl MailSettings {
@@ -90,6 +92,7 @@ impl MailSettings {
             max_age: chrono::Duration::hours(i64::from(config.mail.max_age_hours)),
             account_pause: std::time::Duration::from_secs(config.mail.account_pause_seconds),
             retry_first_seconds: f64::from(config.mail.retry_first_seconds.max(1)),
+            save_sent: config.mail.saves_sent(&config.smtp),
         })
     }
 }

@@ -148,6 +148,8 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
     match smtp.send(&m.owner_email, &item.rcpt, &raw).await {
         Ok(()) => {
             let subject = subject_of(&raw);
+            // Mail to the owner is in their INBOX already; a copy is for mail to others.
+            let copy = m.save_sent && matches!(item.kind, Kind::Reply | Kind::Confirmation);
             let (it, from) = (item.clone(), m.owner_email.clone());
             let now = ports.clock.now();
             let done = store
@@ -157,6 +159,7 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
                         subject: &subject,
                         text: &text,
                         raw: &raw,
+                        copy,
                     };
                     outbox::mark_sent(c, &it, &sent, now)?;
                     outbox::mark_digested(c, it.id, &listed)
@@ -165,6 +168,8 @@ async fn send_one(ports: &Ports, smtp: &Smtp, m: &MailSettings, item: &Item) -> 
             if let Err(e) = done {
                 // Sent but not recorded: it stays queued and would go again. Say so loudly.
                 tracing::error!(error = %e, message_id = %item.message_id, "sent, but cannot record it");
+            } else if copy {
+                ports.sent_copy_wake.notify_one();
             }
             if let Some(ticket_id) = ticket_id {
                 ports.emit(Event::MailSent {

@@ -18,6 +18,7 @@ const SCRIPTS: &[&str] = &[
     include_str!("../../migrations/0006_triage.sql"),
     include_str!("../../migrations/0007_list_indexes.sql"),
     include_str!("../../migrations/0008_ticket_search.sql"),
+    include_str!("../../migrations/0009_sent_copies.sql"),
 ];
 
 /// The embedded migrations, for `rusqlite_migration`.

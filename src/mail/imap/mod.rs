@@ -9,6 +9,7 @@ pub mod fetch;
 mod folders;
 mod health;
 pub mod plan;
+pub mod sent_copy;
 pub mod sync;
 mod words;
 

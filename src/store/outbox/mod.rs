@@ -12,6 +12,8 @@ mod budget;
 mod digest;
 mod failed;
 mod reply;
+mod sent_copy;
+pub use sent_copy::{copies_due, mark_copied, SentCopy};
 
 pub use budget::{count_kind_since, count_since, has_bounced, hold, sent_since};
 pub use digest::{
@@ -157,6 +159,8 @@ pub struct Sent<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     pub raw: &'a [u8],
+    /// A copy is to be filed in Sent (`[mail] save_sent`; mail to visitors only).
+    pub copy: bool,
 }
 
 pub fn mark_sent(
@@ -168,9 +172,9 @@ pub fn mark_sent(
     let at = to_db(now);
     conn.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL,
-             hold = NULL
+             hold = NULL, sent_copy = CASE WHEN ?3 THEN 'due' END
          WHERE id = ?1",
-        params![item.id, at],
+        params![item.id, at, sent.copy],
     )?;
     let Some(ticket_row) = item.ticket_row else {
         // A digest: it belongs to no ticket's thread.
@@ -297,6 +301,7 @@ mod tests {
             subject: "s",
             text: "t",
             raw: b"raw",
+            copy: false,
         };
         for h in 0..3 {
             let id = enqueue(
@@ -355,6 +360,7 @@ mod tests {
             subject: "s",
             text: "t",
             raw: b"r",
+            copy: false,
         };
         mark_sent(&conn, &it, &sent, t0 + Duration::hours(3)).unwrap();
         let why: Option<String> = conn
