@@ -560,3 +560,16 @@ fn arbitrary_input_never_panics() {
         assert_invariants(&text, &split(&text));
     }
 }
+
+#[test]
+fn a_short_sign_off_right_above_a_numeric_attribution_stays_and_the_rest_goes() {
+    for attribution in [
+        "On 01/03/11 7:07 PM, Rosa wrote:",
+        "On 24/11/2026 19:07, Rosa wrote:",
+        "On 2026-11-24 19:07, Rosa <rosa@shop.example> wrote:",
+        "On 11/24/2026 at 7:07 AM, Rosa wrote:",
+    ] {
+        let body = format!("Saturday works.\n-Ana\n{attribution}\n> Hi Ana,\n> booked.\n");
+        assert_eq!(text(&body), "Saturday works.\n-Ana", "{attribution}");
+    }
+}
