@@ -5,9 +5,9 @@
 use super::tickets::{from_row, COLUMNS, FROM};
 use super::{Result, StoreError};
 use crate::clock::to_db;
-use crate::domain::{AttachmentInfo, Ticket};
+use crate::domain::{AttachmentInfo, Priority, Ticket};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// The counters migration 0008's triggers keep: the live tickets per status (the snoozed
@@ -23,13 +23,16 @@ pub struct Kept {
     pub trash: i64,
 }
 
-/// [`Kept`], a few rows read whatever the number of tickets.
-pub fn kept(conn: &Connection) -> Result<Kept> {
+/// [`Kept`], a few rows read whatever the number of tickets; only those of `priority` and
+/// from the website named `site`, when given.
+pub fn kept(conn: &Connection, priority: Option<Priority>, site: Option<&str>) -> Result<Kept> {
     let mut out = Kept::default();
     let mut stmt = conn.prepare_cached(
-        "SELECT status, spam, trashed, unread, n FROM ticket_counts WHERE merged = 0 AND n > 0",
+        "SELECT status, spam, trashed, unread, n FROM ticket_counts
+         WHERE merged = 0 AND n > 0 AND (?1 IS NULL OR priority = ?1)
+           AND (?2 IS NULL OR site IN (SELECT id FROM sites WHERE name = ?2))",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![priority.map(Priority::as_str), site], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, bool>(1)?,
@@ -74,9 +77,19 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
+    counts_where(conn, now, None, None)
+}
+
+/// [`counts`] of the tickets of `priority` and from the website named `site`, when given.
+pub fn counts_where(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    priority: Option<Priority>,
+    site: Option<&str>,
+) -> Result<Counts> {
     // The counters kept by migration 0008's triggers, then the snoozed ones taken from their
     // status (docs/architecture.md, "Triage").
-    let kept = kept(conn)?;
+    let kept = kept(conn, priority, site)?;
     let mut out = Counts {
         open: kept.open,
         pending: kept.pending,
@@ -89,11 +102,14 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<Counts> {
     let mut stmt = conn.prepare_cached(
         "SELECT status, count(*) FROM tickets
          WHERE snoozed_until > ?1 AND merged_into IS NULL AND deleted_at IS NULL AND spam = 0
+           AND (?2 IS NULL OR priority = ?2)
+           AND (?3 IS NULL OR site_id IN (SELECT id FROM sites WHERE name = ?3))
          GROUP BY status",
     )?;
-    let rows = stmt.query_map([to_db(now)], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
+    let rows = stmt.query_map(
+        params![to_db(now), priority.map(Priority::as_str), site],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+    )?;
     for row in rows {
         let (status, n) = row?;
         match status.as_str() {

@@ -26,6 +26,11 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use std::collections::HashMap;
 
+/// Most urgent first, then newest activity: the order of the `tickets_live_rank` index, word
+/// for word.
+const RANK_ORDER: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 \
+     WHEN 'normal' THEN 2 ELSE 3 END, t.updated_at DESC";
+
 /// A set at most this large drives the view's query (its tickets looked up by id) instead of
 /// being checked against every ticket of the view.
 const DRIVE_LIMIT: usize = 4096;
@@ -91,16 +96,18 @@ fn page_driven(
         ));
         checked = &sets[1..];
     }
-    let (shown, total) = if checked.is_empty() && !plan.in_memory {
-        in_sql(conn, filter, now, &wh, order, params, driven)?
+    let (shown, total) = if sets.is_empty() && !plan.in_memory {
+        in_sql(conn, filter, now, &wh, order, params)?
+    } else if let Some(set) = whole_live_set(filter, driven, checked) {
+        all_view_early(conn, filter, &wh, params, set)?
     } else {
         in_memory(conn, filter, &wh, order, params, checked)?
     };
     Ok((rows_of(conn, &shown)?, total))
 }
 
-/// The page's ids and the total when SQL can answer alone: the view's index gives the order
-/// (or a top-N sort), the count reads the same index.
+/// The page's ids and the total of a view with no tag and no search: the counters give the
+/// total, the index in the sort's order the page.
 fn in_sql(
     conn: &Connection,
     filter: &Filter,
@@ -108,53 +115,103 @@ fn in_sql(
     wh: &str,
     order: &str,
     mut params: Vec<Value>,
-    driven: bool,
 ) -> Result<(Vec<i64>, u64)> {
-    let whole_view = !driven && filter.priority.is_none() && filter.site.is_none();
-    let total = if whole_view {
-        // A view as it is: the counters behind the tray say how many (a snoozed ticket
-        // is waiting in no view but Snoozed, yet still in its status's view).
-        let kept = listing::kept(conn)?;
-        match filter.status {
-            StatusFilter::Open => listing::counts(conn, now)?.open,
-            StatusFilter::Snoozed => listing::counts(conn, now)?.snoozed,
-            StatusFilter::Pending => kept.pending,
-            StatusFilter::Closed => kept.closed,
-            StatusFilter::Spam => kept.spam,
-            StatusFilter::Trash => kept.trash,
-            StatusFilter::All => kept.open + kept.pending + kept.closed,
-        }
-    } else {
-        // The planner would scan the table to count in the All view (most tickets are
-        // live): the index holds the same rows in far fewer pages.
-        let index = if !driven && filter.status == StatusFilter::All {
-            "INDEXED BY tickets_live_updated"
-        } else {
-            ""
-        };
-        conn.prepare_cached(&format!(
-            "SELECT count(*) FROM tickets t {index} WHERE {wh}"
-        ))?
-        .query_row(rusqlite::params_from_iter(&params), |r| r.get::<_, i64>(0))?
+    // A view with at most a priority and a site: the counters behind the tray say how many
+    // (a snoozed ticket is waiting in no view but Snoozed, yet still in its status's).
+    let (priority, site) = (filter.priority, filter.site.as_deref());
+    let kept = listing::kept(conn, priority, site)?;
+    let total = match filter.status {
+        StatusFilter::Open => listing::counts_where(conn, now, priority, site)?.open,
+        StatusFilter::Snoozed => listing::counts_where(conn, now, priority, site)?.snoozed,
+        StatusFilter::Pending => kept.pending,
+        StatusFilter::Closed => kept.closed,
+        StatusFilter::Spam => kept.spam,
+        StatusFilter::Trash => kept.trash,
+        StatusFilter::All => kept.open + kept.pending + kept.closed,
     };
-    let order = match filter.sort {
-        Some(SortBy::Created) => "t.created_at DESC, t.id DESC",
-        Some(SortBy::Priority) => {
-            "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 \
-             ELSE 3 END, t.updated_at DESC"
-        }
-        Some(SortBy::Updated) | None => order,
+    let live = !matches!(filter.status, StatusFilter::Spam | StatusFilter::Trash);
+    let (order, index) = match filter.sort {
+        Some(SortBy::Created) => ("t.created_at DESC, t.id DESC", "tickets_live_created"),
+        Some(SortBy::Priority) => (RANK_ORDER, "tickets_live_rank"),
+        Some(SortBy::Updated) | None => (order, ""),
+    };
+    // The planner would sort a status's rows rather than walk the index in the sort's order
+    // and stop at the page (migration 0008); a view that is not live has no such index.
+    let index = if live && !index.is_empty() {
+        format!("INDEXED BY {index}")
+    } else {
+        String::new()
     };
     params.push(Value::Integer(filter.limit.map(i64::from).unwrap_or(-1)));
     params.push(Value::Integer(filter.offset.into()));
     let n = params.len();
     let sql = format!(
-        "SELECT t.id FROM tickets t WHERE {wh} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
+        "SELECT t.id FROM tickets t {index} WHERE {wh} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
         n - 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
     Ok((ids.collect::<rusqlite::Result<_>>()?, total.max(0) as u64))
+}
+
+/// The one large set of a search or tag in the whole All view in its own order: the case
+/// [`all_view_early`] answers without a pass over every live ticket.
+fn whole_live_set<'a>(
+    filter: &Filter,
+    driven: bool,
+    checked: &'a [Vec<i64>],
+) -> Option<&'a Vec<i64>> {
+    let plain = filter.status == StatusFilter::All
+        && filter.priority.is_none()
+        && filter.site.is_none()
+        && matches!(filter.sort, None | Some(SortBy::Updated));
+    match checked {
+        [set] if plain && !driven => Some(set),
+        _ => None,
+    }
+}
+
+/// A common word in the All view (most tickets live, most match): the total is the set less
+/// its tickets that are not live (merged, trashed or spam: few, each from its small index),
+/// and the page is found walking the live tickets newest first, stopping once it is full.
+fn all_view_early(
+    conn: &Connection,
+    filter: &Filter,
+    wh: &str,
+    params: Vec<Value>,
+    set: &[i64],
+) -> Result<(Vec<i64>, u64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM tickets WHERE merged_into IS NOT NULL
+         UNION SELECT id FROM tickets WHERE deleted_at IS NOT NULL
+         UNION SELECT id FROM tickets
+             WHERE spam = 1 AND merged_into IS NULL AND deleted_at IS NULL",
+    )?;
+    let gone: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let within = IdSet::new(set);
+    let total = set.len() - gone.iter().filter(|&&id| within.contains(id)).count();
+    let want = match filter.limit {
+        Some(limit) => (filter.offset as usize).saturating_add(limit as usize),
+        None => usize::MAX,
+    };
+    let sql = format!(
+        "SELECT t.id FROM tickets t INDEXED BY tickets_live_updated WHERE {wh}
+         ORDER BY t.updated_at DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut kept = Vec::new();
+    while kept.len() < want {
+        let Some(r) = rows.next()? else { break };
+        let id: i64 = r.get(0)?;
+        if within.contains(id) {
+            kept.push(id);
+        }
+    }
+    let start = (filter.offset as usize).min(kept.len());
+    Ok((kept.split_off(start), total as u64))
 }
 
 /// The page's ids and the total with sets to check: one pass over the view's ids in its

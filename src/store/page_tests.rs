@@ -342,9 +342,18 @@ fn search_documents_follow_every_change_of_a_thread() {
 /// The counts as a scan of every ticket tells them (the query `listing::counts` ran before
 /// migration 0008 kept counters).
 fn scanned_counts(conn: &Connection, now: &str) -> crate::store::listing::Counts {
+    scanned_counts_where(conn, now, "")
+}
+
+/// [`scanned_counts`] of the tickets `extra` (SQL: ` AND …`) also holds for.
+fn scanned_counts_where(
+    conn: &Connection,
+    now: &str,
+    extra: &str,
+) -> crate::store::listing::Counts {
     let q = |wh: &str| -> i64 {
         conn.query_row(
-            &format!("SELECT count(*) FROM tickets WHERE {wh}"),
+            &format!("SELECT count(*) FROM tickets WHERE {wh}{extra}"),
             [],
             |r| r.get(0),
         )
@@ -380,11 +389,38 @@ fn counts_kept_by_triggers_match_a_scan_through_every_change() {
         "UPDATE tickets SET deleted_at = NULL WHERE id % 18 = 0",
         "UPDATE tickets SET merged_into = 1 WHERE id IN (2, 4, 8)",
         "UPDATE tickets SET priority = 'urgent', updated_at = updated_at WHERE id < 50",
+        "UPDATE tickets SET site_id = 2 WHERE id % 8 = 0",
         "DELETE FROM tickets WHERE id % 29 = 0",
+        // The website's tickets lose it (ON DELETE SET NULL) and the counters follow.
+        "DELETE FROM sites WHERE id = 1",
     ];
     for change in changes {
         conn.execute_batch(change).unwrap();
         check(change);
+        // Under every priority and site filter too.
+        for priority in [None, Some(Priority::Urgent), Some(Priority::Low)] {
+            for site in [None, Some("Shop"), Some("Classes")] {
+                let kept = crate::store::listing::counts_where(
+                    &conn,
+                    from_db(&now).unwrap(),
+                    priority,
+                    site,
+                )
+                .unwrap();
+                let mut extra = String::new();
+                if let Some(p) = priority {
+                    extra += &format!(" AND priority = '{}'", p.as_str());
+                }
+                if let Some(s) = site {
+                    extra += &format!(" AND site_id IN (SELECT id FROM sites WHERE name = '{s}')");
+                }
+                assert_eq!(
+                    kept,
+                    scanned_counts_where(&conn, &now, &extra),
+                    "after {change}, {priority:?} {site:?}"
+                );
+            }
+        }
     }
     let c = crate::store::listing::counts(&conn, from_db(&now).unwrap()).unwrap();
     assert!(c.open > 0 && c.closed > 0 && c.spam > 0 && c.trash > 0 && c.snoozed > 0);
