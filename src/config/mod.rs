@@ -19,7 +19,8 @@ mod validate;
 pub use account::{Account, Preset, Security};
 pub use paths::{default_config_file, default_data_dir};
 pub use sections::{
-    Backup, SaveSent, CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, StoreConfig, Tunnel,
+    Backup, CommitSetting, ForwardedHeader, Intake, Mail, NewTickets, Owner, SaveSent, StoreConfig,
+    Tunnel,
 };
 pub use validate::is_loopback_host;
 
