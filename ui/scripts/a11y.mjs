@@ -69,6 +69,19 @@ for (const scheme of ["light", "dark"]) {
   const expanders = await p.$$('[data-testid="entry-expand"]');
   if (expanders[0]) await expanders[0].click();
   await check(p, s("ticket thread"));
+  // A mail's link whose text shows another address: the link sheet names the real one first.
+  await p.waitForFunction(() => document.querySelector("iframe.mail-html")?.contentDocument?.querySelector("a[title]"));
+  const at = await p.evaluate(() => {
+    const f = document.querySelector("iframe.mail-html"), r = f.getBoundingClientRect();
+    const l = f.contentDocument.querySelector("a[href]").getClientRects()[0];
+    return { x: r.left + f.clientLeft + l.left + l.width / 2, y: r.top + f.clientTop + l.top + l.height / 2 };
+  });
+  await p.mouse.click(at.x, at.y);
+  await p.waitForSelector('[data-testid="link-sheet"]');
+  await p.mouse.move(0, 0); // the pointer was left where Open now is (a hovered button is measured apart)
+  await check(p, s("link sheet"));
+  await p.keyboard.press("Escape");
+  await p.waitForSelector('[data-testid="link-sheet"]', { state: "detached" });
   await p.click('[data-testid="canned-open"]');
   await p.waitForSelector('[data-testid="canned-menu"] [role="option"]');
   await check(p, s("canned popover"));

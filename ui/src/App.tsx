@@ -11,6 +11,7 @@ import { NO_FILTERS, rowFits, type ListFilters } from "./lib/listQuery";
 import { findRow } from "./lib/ticketPages";
 import { useTicketList } from "./lib/useTicketList";
 import { useTriage } from "./lib/useTriage";
+import { useLinks } from "./lib/useLinks";
 import { wakeTime } from "./lib/time";
 import { BootState } from "./components/BootState";
 import { CannedManager } from "./components/CannedManager";
@@ -18,6 +19,7 @@ import type { ComposeMode } from "./components/Composer";
 import { EmptyInbox } from "./components/EmptyInbox";
 import { FirstRun } from "./components/FirstRun";
 import { HelpSheet } from "./components/HelpSheet";
+import { LinkSheet } from "./components/LinkSheet";
 import { FailedMailSheet } from "./components/MailPanel";
 import { TriageSheets } from "./components/TriageSheets";
 import { SettingsView } from "./components/SettingsView";
@@ -69,7 +71,7 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   // Latest values for callbacks registered once (events, keys).
-  const live = useRef({ filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: false });
+  const live = useRef({ filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: false, linkSheet: false });
   const detailSeq = useRef(0);
 
   const notify = useCallback((message: string, kind: "info" | "error" = "info") => {
@@ -82,6 +84,7 @@ export function App() {
     setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 3500);
   }, []);
   const fail = useCallback((e: unknown) => notify(toApiError(e).message, "error"), [notify]);
+  const links = useLinks(fail);
 
   const inInbox = settings !== null && (settings.configured || setupDismissed);
   const list = useTicketList({ enabled: inInbox, status: filter, search, filters, setCursor, onError: (e) => notify(e.message, "error"),
@@ -191,7 +194,7 @@ export function App() {
       loadCounts();
     },
   });
-  live.current = { filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: triage.sheet !== null };
+  live.current = { filter, filters, cursor, openId, detail, view, help, cannedSheet, failedSheet, snoozeOpen, triageSheet: triage.sheet !== null, linkSheet: links.pending !== null };
   /** The row a key or button acts on: the open ticket's, else the listed one. */
   const rowFor = (id: string): TicketRow | undefined =>
     detail?.ticket.ticketId === id ? detail.ticket : list.pages ? findRow(list.pages, id) : undefined;
@@ -246,6 +249,7 @@ export function App() {
     closeSettings: () => setView("inbox"),
     move: (delta) => listRef.current.move(delta),
     closeTriageSheet: triage.close,
+    closeLinkSheet: links.cancel,
     triage: (key, id) => {
       const row = rowFor(id);
       if (row) triage.run(key, row);
@@ -263,7 +267,10 @@ export function App() {
     focusFilters: () => document.querySelector<HTMLElement>('[data-testid="filter-tag"]')?.focus(),
   });
 
-  const env: Env = useMemo(() => ({ timezone: settings?.owner.timezone ?? null, notify }), [settings?.owner.timezone, notify]);
+  const env: Env = useMemo(
+    () => ({ timezone: settings?.owner.timezone ?? null, notify, openLink: links.open }),
+    [settings?.owner.timezone, notify, links.open],
+  );
 
   let body;
   if (bootError || !settings) {
@@ -418,6 +425,7 @@ export function App() {
           {canned === null ? <p class="muted">Loading…</p> : <CannedManager replies={canned} onChange={setCanned} />}
         </Sheet>
       )}
+      {links.pending && <LinkSheet link={links.pending} onOpen={links.confirm} onClose={links.cancel} />}
       <TriageSheets sheet={triage.sheet} onClose={triage.close} onMerged={triage.merged} onBlock={(a) => triage.block(triage.sheet!.ticket, a)} />
       <Toasts toasts={toasts} />
     </EnvContext.Provider>

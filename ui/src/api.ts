@@ -123,6 +123,8 @@ export const api = {
   resendFailed: () => call<MailStatus>("resend_failed"),
   setNotificationsPaused: (paused: boolean) => call<void>("set_notifications_paused", { paused }),
   setStartAtLogin: (enabled: boolean) => call<void>("set_start_at_login", { enabled }),
+  /** Opens a mail's link in the owner's browser or mail app; the shell opens only http(s), mailto and tel. */
+  openLink: (url: string) => call<void>("open_link", { url }),
 
   onEvent: (handler: (e: DeskbellEvent) => void): Promise<UnlistenFn> =>
     listen<DeskbellEvent>(EVENT, (ev) => handler(ev.payload)),

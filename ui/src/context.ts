@@ -7,9 +7,11 @@ export interface Env {
   timezone: string | null;
   /** shows a short message in the corner; kind "error" also fills the error banner */
   notify: (message: string, kind?: "info" | "error") => void;
+  /** a mail's link was clicked: open it in the browser, asking first when it deceives */
+  openLink: (href: string, text: string) => void;
 }
 
-export const EnvContext = createContext<Env>({ timezone: null, notify: () => {} });
+export const EnvContext = createContext<Env>({ timezone: null, notify: () => {}, openLink: () => {} });
 
 export function useEnv(): Env {
   return useContext(EnvContext);

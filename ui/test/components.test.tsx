@@ -300,7 +300,7 @@ describe("SettingsView: Mail in and out", () => {
 
 describe("Sidebar: the mail status area", () => {
   const sidebar = (mail: MailStatus | null, onOpenFailed = () => {}) => (
-    <EnvContext.Provider value={{ timezone: "UTC", notify: () => {} }}>
+    <EnvContext.Provider value={{ timezone: "UTC", notify: () => {}, openLink: () => {} }}>
       <Sidebar
         filter="open" settingsOpen={false} counts={null} status={status({ mailQueued: 5, mailFailed: 2 })} mail={mail}
         business="Rossi" onFilter={() => {}} onSettings={() => {}} onHelp={() => {}} onTogglePause={() => {}} onOpenFailed={onOpenFailed}

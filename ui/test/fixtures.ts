@@ -69,6 +69,7 @@ export function fakeApi() {
     listTags: vi.fn(async () => [] as string[]), mergeTicket: vi.fn(), deleteTicket: vi.fn(), restoreTicket: vi.fn(),
     setSpam: vi.fn(), blockSender: vi.fn(async () => [] as unknown[]), unblockSender: vi.fn(async () => [] as unknown[]),
     listBlocked: vi.fn(async () => [] as unknown[]),
+    openLink: vi.fn(async () => undefined),
     onEvent: vi.fn(async (h: (e: unknown) => void) => {
       handlers.event = h;
       return () => {};

@@ -38,7 +38,7 @@ describe("Sidebar: the tunnel's line", () => {
     vi.useRealTimers();
   });
   const sidebar = (tunnel: TunnelState | null) => (
-    <EnvContext.Provider value={{ timezone: "UTC", notify: () => {} }}>
+    <EnvContext.Provider value={{ timezone: "UTC", notify: () => {}, openLink: () => {} }}>
       <Sidebar
         filter="open" settingsOpen={false} counts={null} status={status()} mail={null} tunnel={tunnel}
         business="Rossi" onFilter={() => {}} onSettings={() => {}} onHelp={() => {}} onTogglePause={() => {}}

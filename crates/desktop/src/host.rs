@@ -1,6 +1,7 @@
 //! What a window command may touch, and nothing more: the running core (inbox, config,
 //! listener, sync health), the settings file and secret store, the desktop switches (paused
-//! notifications, start at login), a core restart and a tray refresh.
+//! notifications, start at login), a core restart, a tray refresh and the program that opens a
+//! mail's links.
 //!
 //! The resident process implements it over the real tray and autostart
 //! ([`crate::resident::App`]); tests implement it over a temp data dir and run every command
@@ -38,6 +39,9 @@ pub trait Host: Send + Sync {
 
     /// Where saved attachments go (the Downloads folder, else home).
     fn downloads_dir(&self) -> Option<PathBuf>;
+
+    /// The program that opens a mail's link in the owner's browser or mail app.
+    fn opener(&self) -> crate::opener::Opener;
 
     /// A ticket list was served (the first one marks the window as interactive).
     fn list_served(&self) {}

@@ -8,7 +8,8 @@
 //!   core call; [`dto`]: the view-shaped types they return (the rest are the core's own).
 //! - [`resident`]: the process — its [`host::Host`], the core's lifecycle ([`running::Running`]),
 //!   and the platform pieces behind one module each: `tray`, `notify`, `autostart`, `window`
-//!   (single instance + the window channel). See docs/architecture.md, "Platforms".
+//!   (single instance + the window channel), `opener` (a mail's link in the browser). See
+//!   docs/architecture.md, "Platforms".
 //!   It is the composition root: it wires the others, each of which takes narrow handles, and
 //!   none imports it (tests/module_graph.rs keeps the module graph acyclic).
 //!
@@ -21,6 +22,7 @@ pub mod commands;
 pub mod dto;
 pub mod host;
 mod notify;
+pub mod opener;
 pub mod resident;
 pub mod running;
 mod tray;

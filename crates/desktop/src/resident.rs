@@ -155,6 +155,10 @@ impl crate::Host for Ctx {
         dirs::download_dir().or_else(dirs::home_dir)
     }
 
+    fn opener(&self) -> crate::opener::Opener {
+        crate::opener::Opener::from_env(|k| std::env::var(k).ok())
+    }
+
     fn list_served(&self) {
         self.first_list.call_once(|| {
             let ms = self.launched_at.elapsed().as_millis();

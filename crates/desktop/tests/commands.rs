@@ -6,6 +6,7 @@
 use deskbell::domain::{Channel, NewTicket, Visitor};
 use deskbell::secrets::{FileStore, SecretStore};
 use deskbell_desktop::commands::dispatch;
+use deskbell_desktop::opener::Opener;
 use deskbell_desktop::running::Running;
 use deskbell_desktop::Host;
 use deskbell_wire::ApiError;
@@ -25,6 +26,9 @@ struct TestHost {
     tray_refreshes: AtomicUsize,
     restarts: AtomicUsize,
     called: Mutex<BTreeSet<String>>,
+    /// The opener program: a script that appends each link it is given to `opened`.
+    opener: PathBuf,
+    opened: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -65,6 +69,9 @@ impl Host for TestHost {
     fn downloads_dir(&self) -> Option<PathBuf> {
         Some(self.downloads.clone())
     }
+    fn opener(&self) -> Opener {
+        Opener::program(&self.opener)
+    }
 }
 
 const CONFIG: &str = r#"
@@ -90,6 +97,8 @@ async fn host_with(config: &str) -> TestHost {
     std::fs::create_dir_all(&downloads).unwrap();
     let config = deskbell::Config::load(Some(&settings_file), Vec::new()).unwrap();
     let (running, _events) = Running::start(config, &data).await.unwrap();
+    let (opener, opened) = (dir.path().join("opener"), dir.path().join("opened.txt"));
+    recording_opener(&opener, &opened, 0);
     TestHost {
         running,
         settings_file,
@@ -100,8 +109,21 @@ async fn host_with(config: &str) -> TestHost {
         tray_refreshes: AtomicUsize::new(0),
         restarts: AtomicUsize::new(0),
         called: Mutex::default(),
+        opener,
+        opened,
         _dir: dir,
     }
+}
+
+/// Writes `program`: a shell script that appends its argument to `record`, then exits `code`.
+fn recording_opener(program: &Path, record: &Path, code: i32) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\nexit {code}\n",
+        record.display()
+    );
+    std::fs::write(program, script).unwrap();
+    std::fs::set_permissions(program, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 impl TestHost {
@@ -467,6 +489,13 @@ async fn every_command_runs_through_the_dispatcher() {
     assert_eq!(h.tray_refreshes.load(Ordering::SeqCst), 1);
     h.ok("set_start_at_login", json!({"enabled": true})).await;
     assert_eq!(h.ok("app_status", Value::Null).await["startAtLogin"], true);
+    // A mail's link opens through the desktop's opener (here: one that records it).
+    let link = json!({"url": "https://shop.example/orders/1042?track=1"});
+    assert_eq!(h.ok("open_link", link).await, Value::Null);
+    assert_eq!(
+        std::fs::read_to_string(&h.opened).unwrap(),
+        "https://shop.example/orders/1042?track=1\n"
+    );
     assert_eq!(
         h.ok("tunnel_status", Value::Null).await,
         json!({"state": "not_configured"}),
@@ -571,6 +600,65 @@ async fn every_command_runs_through_the_dispatcher() {
         .collect();
     assert!(missing.is_empty(), "not exercised: {missing:?}");
     h.running.stop().await;
+}
+
+/// Whatever the page sends, open_link opens only web, mail and phone links, passed whole to
+/// the opener as one argument; anything else is refused with a sentence and never reaches it.
+/// An opener that fails or cannot start is an error the window shows.
+#[tokio::test]
+async fn open_link_opens_only_web_mail_and_phone_links() {
+    let h = host().await;
+    let open = |url: &str| h.call("open_link", json!({ "url": url }));
+    for url in [
+        "https://bank.example/login?next=/a&b=c",
+        "mailto:rosa@shop.example?subject=Order%201042",
+        "tel:+34600000000",
+    ] {
+        open(url).await.unwrap_or_else(|e| panic!("{url}: {e:?}"));
+    }
+    for (url, says) in [
+        (
+            "javascript:alert(document.cookie)",
+            "cannot open a javascript: link",
+        ),
+        ("file:///etc/passwd", "cannot open a file: link"),
+        (
+            "data:text/html,<script>x</script>",
+            "cannot open a data: link",
+        ),
+        ("/account/reset", "not a valid address"),
+        ("https://evil.example/\njavascript:x", "not a valid address"),
+        ("https://", "not a valid address"),
+        ("; rm -rf ~", "not a valid address"),
+    ] {
+        let e = open(url).await.unwrap_err();
+        assert_eq!(e.code, "invalid_link", "{url}");
+        assert!(e.message.contains(says), "{url}: {}", e.message);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&h.opened).unwrap(),
+        "https://bank.example/login?next=/a&b=c\n\
+         mailto:rosa@shop.example?subject=Order%201042\n\
+         tel:+34600000000\n",
+        "exactly the good links reached the opener, each whole"
+    );
+
+    recording_opener(&h.opener, &h.opened, 3);
+    let failed = open("https://shop.example/").await.unwrap_err();
+    assert_eq!(failed.code, "open_failed");
+    assert!(
+        failed.message.contains("could not open it"),
+        "{}",
+        failed.message
+    );
+    std::fs::remove_file(&h.opener).unwrap();
+    let missing = open("https://shop.example/").await.unwrap_err();
+    assert_eq!(missing.code, "open_failed");
+    assert!(
+        missing.message.contains("cannot be started"),
+        "{}",
+        missing.message
+    );
 }
 
 /// `tunnel_status` once it says running (bounded).

@@ -10,6 +10,8 @@
 
 #[path = "support/desktop.rs"]
 mod desktop;
+#[path = "support/frames.rs"]
+mod frames;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 #[path = "support/x11.rs"]
@@ -237,7 +239,14 @@ fn show_status(s: &Session, status: &str) {
 #[test]
 fn the_owner_works_a_ticket_from_the_desktop() {
     let Some(_turn) = e2e_turn() else { return };
+    // A mail's links open through the desktop's opener: here one that records each link. The
+    // app inherits the variable from tauri-driver, started by World::new.
+    let links = tempfile::Builder::new().prefix("dbopen").tempdir().unwrap();
+    let (opener, opened) = (links.path().join("opener"), links.path().join("opened.txt"));
+    recording_opener(&opener, &opened);
+    std::env::set_var("DESKBELL_OPENER", &opener);
     let w = World::new(true);
+    std::env::remove_var("DESKBELL_OPENER");
     let s = w.launch();
     s.wait(&css("empty-state"), WAIT);
     s.wait_until(WAIT, || {
@@ -277,11 +286,33 @@ fn the_owner_works_a_ticket_from_the_desktop() {
     );
     s.screenshot(&shots().join("03-ticket-open.png"));
 
-    // Reply: it reaches the visitor's mailbox (through the real Postfix into Dovecot).
+    // Reply with a file picked in the composer: it reaches the visitor's mailbox (through the
+    // real Postfix into Dovecot), the file attached under its name, byte for byte.
     let answer = "Hi Ana, it left the bakery this morning and arrives tomorrow.";
     let text = s.wait(&css("reply-text"), WAIT);
     s.click(&text);
     s.type_text(&text, answer);
+    let file = w.desktop.dir.join("delivery-note-1042.bin");
+    let bytes: Vec<u8> = b"Rosa's Bakery, delivery note for order 1042\n"
+        .iter()
+        .copied()
+        .chain(0u8..=255)
+        .collect();
+    std::fs::write(&file, &bytes).unwrap();
+    s.type_text(
+        &s.wait(&css("reply-attach"), WAIT),
+        file.to_str().expect("a UTF-8 path"),
+    );
+    let listed = s.wait_until(WAIT, || {
+        // (its textContent: WebKitWebDriver's element text leaves this list's out)
+        let files = s.find_all(&css("reply-files")).into_iter().next()?;
+        let names = s.property(&files, "textContent");
+        names
+            .as_str()?
+            .contains("delivery-note-1042.bin")
+            .then_some(())
+    });
+    assert!(listed.is_some(), "the picked file is not in the composer");
     s.click(&s.wait(&css("reply-send"), WAIT));
     assert!(
         wait_entry(&s, "arrives tomorrow"),
@@ -292,6 +323,17 @@ fn the_owner_works_a_ticket_from_the_desktop() {
         .wait_for_text(VISITOR, "arrives tomorrow", Duration::from_secs(30));
     let sent = sent.expect("the reply reached the visitor's mailbox");
     assert!(sent.contains(&id), "the reply carries the ticket id");
+    let parsed = deskbell::mail::parsed::Parsed::parse(sent.as_bytes());
+    let names: Vec<&str> = parsed.attachments.iter().map(|a| a.0.as_str()).collect();
+    let attached = parsed
+        .attachments
+        .iter()
+        .find(|a| a.0 == "delivery-note-1042.bin")
+        .unwrap_or_else(|| panic!("the visitor's mail has no delivery-note-1042.bin: {names:?}"));
+    assert!(
+        attached.2 == bytes,
+        "the attachment's bytes changed on the way"
+    );
     s.screenshot(&shots().join("04-replied.png"));
 
     // An internal note, from the keyboard: n opens the composer in note mode, Ctrl+Enter adds
@@ -318,6 +360,12 @@ fn the_owner_works_a_ticket_from_the_desktop() {
 
     // A visitor's reply by mail appears in the open thread without a refresh (IMAP sync).
     visitor_replies_by_mail(&w, &s, &sent, &id);
+
+    // She writes again, an HTML mail with two links, while the owner looks at another ticket:
+    // a notification says so and opens her ticket; its links open in the browser, the one that
+    // shows another address than it opens only after the owner saw the real one.
+    reply_notifies_and_opens_its_ticket(&w, &s, &sent, &id);
+    links_open_in_the_browser(&w, &s, &opened);
 
     // Later the reply bounces (a delivery report from the visitor's server): a notification
     // says so, the open ticket shows what did not arrive and why, and the status area counts it.
@@ -573,6 +621,172 @@ fn visitor_replies_by_mail(w: &World, s: &Session, sent: &str, id: &str) {
         "the visitor's reply did not appear in the open thread"
     );
     s.screenshot(&shots().join("04b-visitor-replied.png"));
+}
+
+/// The desktop's opener for a test: a script that appends each link it is given to `record`.
+fn recording_opener(program: &Path, record: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+        record.display()
+    );
+    std::fs::write(program, script).unwrap();
+    std::fs::set_permissions(program, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The visitor answers the owner's mail `sent` again (HTML, two links) while the owner has
+/// another ticket open: the reply's notification is recorded, and clicking it opens ticket `id`.
+fn reply_notifies_and_opens_its_ticket(w: &World, s: &Session, sent: &str, id: &str) {
+    let other = w.post_ticket("Ana Lima", "Do you also sell gift cards?");
+    open_ticket(s, &other);
+    // Only the coming notification is on screen (dunstctl action 0 clicks the first one shown).
+    let closed = w.desktop.command("dunstctl").arg("close-all").status();
+    assert!(closed.is_ok_and(|c| c.success()), "dunstctl close-all");
+    let message_id = message_id_of(sent);
+    let raw = format!(
+        "From: Ana Lima <{VISITOR}>\r\nTo: {OWNER}\r\nSubject: Re: your order [{id}]\r\n\
+         Message-ID: <visitor-links-{id}@example.test>\r\nIn-Reply-To: {message_id}\r\n\
+         References: {message_id}\r\nDate: Wed, 25 Nov 2026 10:30:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
+         --alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Found the tracking page: https://parcel.example/track/1042\r\n\
+         And my account: https://evil.example/login?from=mail\r\n\
+         --alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+         <p>Found the tracking page: <a href=\"https://parcel.example/track/1042\">Track parcel \
+         1042</a></p><p>And my account: <a href=\"https://evil.example/login?from=mail\">\
+         https://rosa.example/account</a></p>\r\n--alt--\r\n"
+    );
+    deliver(w, VISITOR, &raw);
+    let notified = s.wait_until(WAIT, || {
+        let n = w.desktop.notifications();
+        (n.contains(&format!("Reply from {VISITOR}")) && n.contains("Found the tracking page"))
+            .then_some(())
+    });
+    assert!(
+        notified.is_some(),
+        "no notification for the visitor's reply:\n{}\nthe app's log:\n{}",
+        w.desktop.notifications(),
+        w.desktop.app_log()
+    );
+    click_notification(w);
+    let view = format!("{}[data-ticket-id=\"{id}\"]", css("ticket-view"));
+    let shown = s.wait_until(WAIT, || (!s.find_all(&view).is_empty()).then_some(()));
+    assert!(
+        shown.is_some(),
+        "clicking the reply's notification did not open {id}"
+    );
+    assert!(
+        wait_entry(s, "Found the tracking page"),
+        "the reply is not in the thread the notification opened"
+    );
+    s.screenshot(&shots().join("04c-reply-notification-opened.png"));
+}
+
+/// In the visitor's HTML mail (the open ticket's newest entry): a click on the link whose text
+/// shows no address opens it through the opener at once; the one that reads
+/// "https://rosa.example/account" but goes to evil.example shows its real address in the link
+/// sheet first: Esc opens nothing, Open opens it.
+fn links_open_in_the_browser(w: &World, s: &Session, opened: &Path) {
+    s.execute(
+        "const e = [...document.querySelectorAll('[data-testid=\"thread-entry\"]')] \
+           .find((e) => e.textContent.includes(arguments[0])); \
+         e.querySelector('[data-testid=\"entry-expand\"]').click();",
+        vec![json!("Found the tracking page")],
+    );
+    let taken = "const d = document.querySelector('iframe.mail-html')?.contentDocument; \
+                 return !!(d && d.querySelector('a[title]'));";
+    let ready = s.wait_until(WAIT, || {
+        (s.execute(taken, vec![]) == json!(true)).then_some(())
+    });
+    assert!(ready.is_some(), "the mail's HTML did not show");
+    let driver = w.driver.as_deref().expect("a World with a driver");
+    // A real click where the link is drawn (the window finds the link under it: WebKitGTK
+    // runs no listener in the script-less frame, nor WebDriver's element click in it).
+    let click_in_mail = |href: &str| {
+        let frame = s.wait("iframe.mail-html", WAIT);
+        s.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![Session::element_arg(&frame)],
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let at = s.execute(
+            "const f = arguments[0], r = f.getBoundingClientRect(); \
+             const a = f.contentDocument.querySelector(`a[href^=\"${arguments[1]}\"]`); \
+             const l = a.getClientRects()[0]; \
+             return [Math.round(r.left + f.clientLeft + l.left + l.width / 2), \
+                     Math.round(r.top + f.clientTop + l.top + l.height / 2)];",
+            vec![Session::element_arg(&frame), json!(href)],
+        );
+        let (x, y) = (at[0].as_i64().unwrap(), at[1].as_i64().unwrap());
+        frames::click_at(driver, s.id(), x, y);
+    };
+    let recorded = || std::fs::read_to_string(opened).unwrap_or_default();
+    let plain = "https://parcel.example/track/1042";
+    let deceptive = "https://evil.example/login?from=mail";
+
+    click_in_mail("https://parcel.example/");
+    let done = s.wait_until(WAIT, || {
+        recorded().lines().any(|l| l == plain).then_some(())
+    });
+    assert!(
+        done.is_some(),
+        "the plain link did not open; the opener got: {:?}; the window says: {}; the app's \
+         environment has DESKBELL_OPENER: {}",
+        recorded(),
+        s.execute(
+            "const b = document.querySelector('[data-testid=\"error-banner\"]'); \
+             return b ? b.textContent : 'nothing';",
+            vec![]
+        ),
+        app_has_opener(w)
+    );
+    assert!(
+        s.find_all(&css("link-sheet")).is_empty(),
+        "a plain link asked first"
+    );
+
+    click_in_mail("https://evil.example/");
+    let sheet = s.wait(&css("link-sheet"), WAIT);
+    assert_eq!(s.text(&s.wait(&css("link-target"), WAIT)), deceptive);
+    assert!(
+        s.text(&sheet).contains("https://rosa.example/account"),
+        "{}",
+        s.text(&sheet)
+    );
+    s.screenshot(&shots().join("12-link-sheet.png"));
+    s.type_text(&s.wait(&css("link-cancel"), WAIT), "\u{E00C}");
+    let cancelled = s.wait_until(WAIT, || {
+        s.find_all(&css("link-sheet")).is_empty().then_some(())
+    });
+    assert!(cancelled.is_some(), "Esc did not close the link sheet");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !recorded().contains("evil.example"),
+        "opened without the owner's Open: {:?}",
+        recorded()
+    );
+
+    click_in_mail("https://evil.example/");
+    s.click(&s.wait(&css("link-open"), WAIT));
+    let done = s.wait_until(WAIT, || {
+        recorded().lines().any(|l| l == deceptive).then_some(())
+    });
+    assert!(done.is_some(), "Open did not open it: {:?}", recorded());
+    assert!(s.find_all(&css("link-sheet")).is_empty());
+    assert_eq!(recorded(), format!("{plain}\n{deceptive}\n"));
+}
+
+/// Whether this World's running Deskbell got DESKBELL_OPENER in its environment.
+fn app_has_opener(w: &World) -> bool {
+    let data = &w.args[3];
+    std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let line = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        line.contains("deskbell-desktop")
+            && line.contains(data.as_str())
+            && String::from_utf8_lossy(&environ).contains("DESKBELL_OPENER=")
+    })
 }
 
 /// The Message-ID header of a raw message, with its angle brackets.

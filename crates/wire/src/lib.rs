@@ -60,6 +60,7 @@ pub const COMMANDS: &[&str] = &[
     "resend_failed",
     "set_notifications_paused",
     "set_start_at_login",
+    "open_link",
 ];
 
 /// The live-update event: its payload is the core's `Event` as it serialises.

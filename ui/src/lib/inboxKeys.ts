@@ -21,6 +21,8 @@ export type LiveInbox = {
   snoozeOpen: boolean;
   /** the merge or block sheet is open */
   triageSheet: boolean;
+  /** a mail's link waits in the link sheet */
+  linkSheet: boolean;
 };
 
 export type InboxKeyActions = {
@@ -32,6 +34,7 @@ export type InboxKeyActions = {
   /** j/k: the list moves its cursor (across pages it loads) */
   move: (delta: 1 | -1) => void;
   closeTriageSheet: () => void;
+  closeLinkSheet: () => void;
   /** a triage key for the open ticket, else the cursor's */
   triage: (key: TriageKey, ticketId: string) => void;
   openTicket: (id: string) => void;
@@ -51,7 +54,8 @@ export function useInboxKeys(live: { readonly current: LiveInbox }, actions: Inb
       const c = live.current;
       const act = latest.current;
       if (a.type === "escape") {
-        if (c.help) act.setHelp(false);
+        if (c.linkSheet) act.closeLinkSheet();
+        else if (c.help) act.setHelp(false);
         else if (c.triageSheet) act.closeTriageSheet();
         else if (c.snoozeOpen) act.setSnoozeOpen(false);
         else if (c.failedSheet) act.setFailedSheet(false);
@@ -61,11 +65,12 @@ export function useInboxKeys(live: { readonly current: LiveInbox }, actions: Inb
         return;
       }
       if (a.type === "help") {
+        if (c.linkSheet) return;
         e.preventDefault();
         act.setHelp(true);
         return;
       }
-      if (c.help || c.cannedSheet || c.failedSheet || c.triageSheet || c.view !== "inbox") return;
+      if (c.linkSheet || c.help || c.cannedSheet || c.failedSheet || c.triageSheet || c.view !== "inbox") return;
       switch (a.type) {
         case "move":
           e.preventDefault();

@@ -1,4 +1,5 @@
-//! Websites, the status line, the outbox (status, resend), the tunnel and the desktop switches.
+//! Websites, the status line, the outbox (status, resend), the tunnel, the desktop switches and
+//! opening a mail's link.
 
 use super::{api_error, Result};
 use crate::dto::{AppStatus, SavedWidget, SiteRow};
@@ -160,4 +161,16 @@ pub async fn resend_failed(host: &impl Host) -> Result<MailStatus> {
         .await
         .map_err(api_error)?;
     mail_status(host).await
+}
+
+/// Opens `url`, a link in a mail, in the owner's browser or mail app (never in the window). It
+/// is checked again here: only an http(s) address with a host, mailto or tel opens.
+pub async fn open_link(host: &impl Host, url: String) -> Result<()> {
+    let url =
+        crate::opener::checked(&url).map_err(|e| ApiError::new("invalid_link", e.to_string()))?;
+    let opener = host.opener();
+    tokio::task::spawn_blocking(move || opener.open(&url))
+        .await
+        .map_err(|_| ApiError::new("internal", "cannot open the link"))?
+        .map_err(|e| ApiError::new("open_failed", e.to_string()))
 }

@@ -91,6 +91,7 @@ routes! {
     app::resend_failed();
     app::set_notifications_paused(paused: bool);
     app::set_start_at_login(enabled: bool);
+    app::open_link(url: String);
 }
 
 /// The core's errors as the window shows them.
